@@ -1,0 +1,95 @@
+package flowlog
+
+import (
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// BadLine is a line that could not be read, with its file.
+type BadLine struct {
+	File string
+	Err  error // a *LineError naming the line and field
+}
+
+func (b BadLine) Error() string { return b.File + ": " + b.Err.Error() }
+
+// ScanStats count what Scan read and skipped.
+type ScanStats struct {
+	Files    int
+	Records  int64
+	Headers  int64
+	Blank    int64
+	BadLines []BadLine // every bad line, in file order
+}
+
+// Scan reads every text log file (.log.gz, .log) under the given files and
+// folders and calls fn for each record. Bad lines are collected in the stats,
+// never dropped silently; a file that cannot be read (including a truncated or
+// corrupt gzip stream) is an error naming it. fallback is the format of files
+// without a header line.
+func Scan(ctx context.Context, paths []string, fallback Format, fn func(file string, rec Record) error) (*ScanStats, error) {
+	st := &ScanStats{}
+	for _, p := range paths {
+		err := filepath.WalkDir(p, func(path string, e fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if e.IsDir() || !(strings.HasSuffix(path, ".log.gz") || strings.HasSuffix(path, ".log")) {
+				return nil
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			return scanFile(path, fallback, st, fn)
+		})
+		if err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
+func scanFile(path string, fallback Format, st *ScanStats, fn func(string, Record) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if strings.HasSuffix(path, ".gz") {
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		defer zr.Close()
+		r = zr
+	}
+	rd := NewReader(r, fallback)
+	for {
+		rec, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if le, ok := err.(*LineError); ok {
+			st.BadLines = append(st.BadLines, BadLine{File: path, Err: le})
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		st.Records++
+		if err := fn(path, rec); err != nil {
+			return err
+		}
+	}
+	st.Files++
+	st.Headers += int64(rd.Headers)
+	st.Blank += int64(rd.Blank)
+	return nil
+}

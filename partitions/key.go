@@ -1,0 +1,135 @@
+package partitions
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Object is what an object key (or a local path in a downloaded tree) says
+// about a log file.
+type Object struct {
+	Root      string // the bucket prefix before "AWSLogs/": "" or ending in "/"
+	Layout    Layout
+	Account   string
+	Region    string
+	FlowLogID string
+	Time      time.Time // the file's time from its name, UTC, on a 5-minute boundary
+	Hash      string
+	Format    FileFormat
+}
+
+// Key is the object key AWS writes for o.
+func (o Object) Key() string {
+	return o.Layout.Folder(o.Root, o.Account, o.Region, o.Time) + o.Name()
+}
+
+// Name is the object's file name:
+// {account}_vpcflowlogs_{region}_{flow-log-id}_{YYYYMMDDTHHmmZ}_{hash}.log.gz
+func (o Object) Name() string {
+	return fmt.Sprintf("%s_vpcflowlogs_%s_%s_%s_%s%s",
+		o.Account, o.Region, o.FlowLogID, o.Time.UTC().Format(nameTime), o.Hash, o.Format.Ext())
+}
+
+const nameTime = "20060102T1504Z"
+
+var (
+	nameRE = regexp.MustCompile(`^(\d{12}|unknown)_vpcflowlogs_([a-z0-9-]+)_(fl-[0-9a-zA-Z]+)_(\d{8}T\d{4}Z)_([0-9a-zA-Z]+)(\.log\.gz|\.log\.parquet|\.gz\.parquet|\.parquet)$`)
+	dateRE = regexp.MustCompile(`^\d{4}$|^\d{2}$`)
+)
+
+// ParseName parses a file name alone (for files outside their S3 folders).
+// The returned Object has no layout or root.
+func ParseName(name string) (Object, error) {
+	m := nameRE.FindStringSubmatch(name)
+	if m == nil {
+		return Object{}, fmt.Errorf("file name %q: want {account}_vpcflowlogs_{region}_{flow-log-id}_{YYYYMMDDTHHmmZ}_{hash}.log.gz or .log.parquet", name)
+	}
+	t, err := time.Parse(nameTime, m[4])
+	if err != nil {
+		return Object{}, fmt.Errorf("file name %q: time %s: %w", name, m[4], err)
+	}
+	ff := Text
+	if strings.HasSuffix(m[6], "parquet") {
+		ff = Parquet
+	}
+	return Object{Account: m[1], Region: m[2], FlowLogID: m[3], Time: t, Hash: m[5], Format: ff}, nil
+}
+
+// ParseKey parses an S3 object key, or a slash-separated path that contains the
+// AWSLogs/ folder (a downloaded tree), in any of the four layouts. Hive keys may
+// have their '=' URL-encoded as %3D. The folders must agree with the file name.
+func ParseKey(key string) (Object, error) {
+	if strings.Contains(key, "%") {
+		if dec, err := url.PathUnescape(key); err == nil {
+			key = dec
+		}
+	}
+	i := strings.LastIndex(key, "AWSLogs/")
+	if i < 0 || (i > 0 && key[i-1] != '/') {
+		return Object{}, fmt.Errorf("key %q: no AWSLogs/ folder", key)
+	}
+	root, rest := key[:i], key[i+len("AWSLogs/"):]
+	parts := strings.Split(rest, "/")
+	name := parts[len(parts)-1]
+	o, err := ParseName(name)
+	if err != nil {
+		return Object{}, fmt.Errorf("key %q: %w", key, err)
+	}
+	o.Root = root
+	dirs := parts[:len(parts)-1]
+
+	var account, service, region string
+	var dateParts []string
+	if len(dirs) > 0 && strings.HasPrefix(dirs[0], "aws-account-id=") {
+		o.Layout.Hive = true
+		want := []string{"aws-account-id", "aws-service", "aws-region", "year", "month", "day", "hour"}
+		if len(dirs) != 6 && len(dirs) != 7 {
+			return Object{}, fmt.Errorf("key %q: want aws-account-id=…/aws-service=vpcflowlogs/aws-region=…/year=…/month=…/day=…[/hour=…]/", key)
+		}
+		vals := make([]string, len(dirs))
+		for j, d := range dirs {
+			k, v, ok := strings.Cut(d, "=")
+			if !ok || k != want[j] {
+				return Object{}, fmt.Errorf("key %q: folder %q: want %s=…", key, d, want[j])
+			}
+			vals[j] = v
+		}
+		account, service, region, dateParts = vals[0], vals[1], vals[2], vals[3:]
+	} else {
+		if len(dirs) != 6 && len(dirs) != 7 {
+			return Object{}, fmt.Errorf("key %q: want AWSLogs/{account}/vpcflowlogs/{region}/{yyyy}/{MM}/{dd}[/{HH}]/{file}", key)
+		}
+		account, service, region, dateParts = dirs[0], dirs[1], dirs[2], dirs[3:]
+	}
+	o.Layout.PerHour = len(dateParts) == 4
+	if service != "vpcflowlogs" {
+		return Object{}, fmt.Errorf("key %q: service folder %q: want vpcflowlogs", key, service)
+	}
+	if account != o.Account || region != o.Region {
+		return Object{}, fmt.Errorf("key %q: folders say account %s region %s but the file name says %s %s", key, account, region, o.Account, o.Region)
+	}
+	for _, p := range dateParts {
+		if !dateRE.MatchString(p) {
+			return Object{}, fmt.Errorf("key %q: date folder %q is not a number", key, p)
+		}
+	}
+	want := o.Layout.Folder(root, o.Account, o.Region, o.Time)
+	if got := key[:len(key)-len(name)]; got != want {
+		return Object{}, fmt.Errorf("key %q: the folder %s does not match the file time %s (want %s)", key, got, o.Time.Format(time.RFC3339), want)
+	}
+	return o, nil
+}
+
+// ParsePath parses a local file path: if it contains an AWSLogs/ folder it must
+// fit a layout (ParseKey); otherwise only its base name is parsed (a flat folder).
+func ParsePath(p string) (Object, error) {
+	p = strings.ReplaceAll(p, "\\", "/")
+	if strings.Contains(p, "/AWSLogs/") || strings.HasPrefix(p, "AWSLogs/") {
+		return ParseKey(p)
+	}
+	return ParseName(path.Base(p))
+}
