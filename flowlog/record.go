@@ -41,26 +41,35 @@ func (r Record) Get(name string) (Value, bool) {
 }
 
 // LineError describes a record that could not be parsed. Line is 1-based and 0
-// when the caller did not give one; Field is empty for whole-line problems.
+// when the caller did not give one. A line with the wrong number of fields has
+// Msg set; otherwise Fields lists every field whose value is wrong.
 type LineError struct {
-	Line  int
+	Line   int
+	Msg    string
+	Fields []FieldError
+}
+
+// FieldError is one bad value in a record.
+type FieldError struct {
 	Field string
 	Value string
 	Msg   string
 }
+
+func (e FieldError) Error() string { return fmt.Sprintf("field %s: %q: %s", e.Field, e.Value, e.Msg) }
 
 func (e *LineError) Error() string {
 	var b strings.Builder
 	if e.Line > 0 {
 		fmt.Fprintf(&b, "line %d: ", e.Line)
 	}
-	if e.Field != "" {
-		fmt.Fprintf(&b, "field %s: ", e.Field)
-	}
-	if e.Value != "" {
-		fmt.Fprintf(&b, "%q: ", e.Value)
-	}
 	b.WriteString(e.Msg)
+	for i, f := range e.Fields {
+		if i > 0 || e.Msg != "" {
+			b.WriteString("; ")
+		}
+		b.WriteString(f.Error())
+	}
 	return b.String()
 }
 
@@ -75,8 +84,13 @@ func (f Format) Parse(line string, lineNo int) (Record, error) {
 func (f Format) parseInto(values []Value, line string, lineNo int) error {
 	n := strings.Count(line, " ") + 1
 	if n != len(f.fields) {
-		return &LineError{Line: lineNo, Msg: fmt.Sprintf("expected %d fields, found %d", len(f.fields), n)}
+		msg := fmt.Sprintf("expected %d fields, found %d", len(f.fields), n)
+		if i := strings.Index(line, "  "); i >= 0 {
+			msg += fmt.Sprintf(" (two spaces in a row at column %d)", i+1)
+		}
+		return &LineError{Line: lineNo, Msg: msg}
 	}
+	var bad []FieldError
 	for i, fd := range f.fields {
 		tok := line
 		if j := strings.IndexByte(line, ' '); j >= 0 {
@@ -84,9 +98,13 @@ func (f Format) parseInto(values []Value, line string, lineNo int) error {
 		}
 		v, err := parseValue(fd, tok)
 		if err != nil {
-			return &LineError{Line: lineNo, Field: fd.Name, Value: tok, Msg: err.Error()}
+			bad = append(bad, FieldError{Field: fd.Name, Value: tok, Msg: err.Error()})
+			continue
 		}
 		values[i] = v
+	}
+	if bad != nil {
+		return &LineError{Line: lineNo, Fields: bad}
 	}
 	return nil
 }
@@ -96,7 +114,7 @@ func parseValue(fd *Field, tok string) (Value, error) {
 	case "-":
 		return Value{Null: true}, nil
 	case "":
-		return Value{}, fmt.Errorf("empty value (two spaces in a row?)")
+		return Value{}, fmt.Errorf("empty value")
 	}
 	if fd.Kind == String {
 		return Value{Str: tok}, nil
