@@ -54,7 +54,7 @@ var tokenFormats = map[int]string{
 // rejected (1-based), with the text their error must contain.
 type corpusCase struct {
 	file   string
-	format string // fromHeader, byTokens, sibling, or a format/preset for files without a header
+	format string         // fromHeader, byTokens, sibling, or a format/preset for files without a header
 	lines  map[int]string // formats of single lines, where a file mixes them
 	bad    map[int]string
 }

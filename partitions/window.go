@@ -174,8 +174,9 @@ func (f Filter) Matches(values map[string]string) bool {
 // ValueMap returns the object's partition values by column name.
 func (o Object) ValueMap() map[string]string {
 	m := map[string]string{}
+	values := o.Values()
 	for i, c := range o.Layout.Columns() {
-		m[c.Name] = o.Values()[i]
+		m[c.Name] = values[i]
 	}
 	return m
 }
