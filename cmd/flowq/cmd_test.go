@@ -1,0 +1,195 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/flowq/flowq/internal/iostreams"
+)
+
+func testFactory(t *testing.T) (*Factory, *bytes.Buffer, *bytes.Buffer) {
+	io, _, out, errOut := iostreams.Test()
+	f := newFactory(io)
+	f.Now = func() time.Time { return time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC) }
+	cache := t.TempDir()
+	f.CacheDir = func() (string, error) { return cache, nil }
+	return f, out, errOut
+}
+
+func execute(t *testing.T, cmd *cobra.Command, args ...string) error {
+	t.Helper()
+	cmd.SetArgs(args)
+	cmd.SetOut(&bytes.Buffer{})
+	cmd.SetErr(&bytes.Buffer{})
+	return cmd.ExecuteContext(context.Background())
+}
+
+func TestNewCmdSample(t *testing.T) {
+	tests := []struct {
+		args    []string
+		want    SampleOptions
+		wantErr string
+	}{
+		{args: []string{"--out", "D", "--days", "2", "--format", "v5", "--layout", "hive", "--per-hour"},
+			want: SampleOptions{Out: "D", Days: 2, Format: "v5", Layout: "hive", PerHour: true, Start: "2026-01-05", Seed: 1}},
+		{args: []string{"--out", "D", "--scenario", "port-scan,icmp", "--seed", "9", "--start", "2025-12-31"},
+			want: SampleOptions{Out: "D", Days: 1, Format: "default", Layout: "default", Scenarios: []string{"port-scan", "icmp"}, Start: "2025-12-31", Seed: 9}},
+		{args: []string{}, wantErr: "--out is required"},
+		{args: []string{"--out", "D", "--days", "x"}, wantErr: `invalid argument "x" for "--days"`},
+	}
+	for _, tt := range tests {
+		f, _, _ := testFactory(t)
+		var got *SampleOptions
+		cmd := newCmdSample(f, func(o *SampleOptions) error { got = o; return nil })
+		err := execute(t, cmd, tt.args...)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%v: error %v, want %q", tt.args, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%v: %v", tt.args, err)
+		}
+		got.Factory = nil
+		if strings.Join(got.Scenarios, ",") != strings.Join(tt.want.Scenarios, ",") {
+			t.Errorf("scenarios %v", got.Scenarios)
+		}
+		got.Scenarios, tt.want.Scenarios = nil, nil
+		if !reflect.DeepEqual(*got, tt.want) {
+			t.Errorf("%v: options %+v, want %+v", tt.args, *got, tt.want)
+		}
+	}
+}
+
+func TestSampleRunErrors(t *testing.T) {
+	for _, tt := range []struct {
+		opts SampleOptions
+		want string
+	}{
+		{SampleOptions{Out: "D", Days: 1, Start: "2026-13-01", Format: "default", Layout: "default"}, `--start "2026-13-01": want YYYY-MM-DD`},
+		{SampleOptions{Out: "D", Days: 1, Start: "2026-01-01", Format: "${pkt-srcadr}", Layout: "default"}, "--format: unknown field pkt-srcadr; did you mean pkt-srcaddr?"},
+		{SampleOptions{Out: "D", Days: 1, Start: "2026-01-01", Format: "default", Layout: "flat"}, `--layout: unknown layout "flat": want default or hive`},
+		{SampleOptions{Out: "D", Days: 0, Start: "2026-01-01", Format: "default", Layout: "default"}, "--days 0: want at least 1"},
+	} {
+		if _, err := tt.opts.sampleOptions(); err == nil || err.Error() != tt.want {
+			t.Errorf("%+v: %v, want %q", tt.opts, err, tt.want)
+		}
+	}
+}
+
+// TestSampleThenDetect is the acceptance path: sample a v5 Hive hourly tree,
+// then detect its format.
+func TestSampleThenDetect(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "D")
+	code, out, errOut := runArgs("sample", "--out", dir, "--days", "2", "--format", "v5", "--layout", "hive", "--per-hour", "--records", "3000")
+	if code != 0 {
+		t.Fatalf("sample: %d %s", code, errOut)
+	}
+	if out != dir+"\n" || !strings.Contains(errOut, "in 576 files (v5, 29 fields, hive-hourly layout)") {
+		t.Errorf("sample output %q / %q", out, errOut)
+	}
+	code, out, errOut = runArgs("formats", "detect", dir)
+	if code != 0 || errOut != "" {
+		t.Fatalf("detect: %d %s", code, errOut)
+	}
+	want := "FILES  VERSION  FORMAT\n576    5        ${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${vpc-id} ${subnet-id} ${instance-id} ${tcp-flags} ${type} ${pkt-srcaddr} ${pkt-dstaddr} ${region} ${az-id} ${sublocation-type} ${sublocation-id} ${pkt-src-aws-service} ${pkt-dst-aws-service} ${flow-direction} ${traffic-path}\n"
+	if out != want {
+		t.Errorf("detect output:\n%s\nwant:\n%s", out, want)
+	}
+
+	// A second flow log with another format in the same tree is format drift.
+	code, _, _ = runArgs("sample", "--out", dir, "--format", "default", "--records", "1000", "--start", "2026-02-01", "--prefix", "other")
+	if code != 0 {
+		t.Fatal("second sample failed")
+	}
+	code, out, errOut = runArgs("formats", "detect", dir)
+	if code != 0 || !strings.Contains(out, "\n288    2        ${version} ${account-id}") || !strings.HasPrefix(errOut, "format drift: 2 formats in these files") {
+		t.Errorf("drift: %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+func TestFormatsShow(t *testing.T) {
+	code, out, _ := runArgs("formats", "show", "v8")
+	if code != 0 || !strings.Contains(out, "version: 8\nfields:  40\n") ||
+		!strings.Contains(out, "40  reject-reason               reject_reason               8        string  VARCHAR  BYTE_ARRAY (STRING)  Why traffic was rejected") {
+		t.Errorf("show v8: %d\n%s", code, out)
+	}
+	code, _, errOut := runArgs("formats", "show", "${srcaddr} ${pkt-srcadr}")
+	if code != exitUsage || !strings.HasPrefix(errOut, "flowq: unknown field pkt-srcadr; did you mean pkt-srcaddr?\n") {
+		t.Errorf("show typo: %d %q", code, errOut)
+	}
+	code, out, _ = runArgs("formats")
+	for _, want := range []string{"Version 2 (the default format)", "Version 6 (Transit Gateway flow logs)", "  encryption-status  ", "[version unconfirmed]"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("formats list lacks %q", want)
+		}
+	}
+}
+
+func TestDetectErrors(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "x.log"), []byte("2 123456789010 eni-1 - - - - - - - 1 2 - NODATA\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "y.log.gz"), []byte("this is not a gzip file at all"), 0o644)
+	code, out, errOut := runArgs("formats", "detect", dir)
+	if code != exitError || !strings.Contains(out, "1      -        (no header line: the format must be given)") ||
+		!strings.Contains(errOut, "y.log.gz: gzip: invalid header") || !strings.Contains(errOut, "1 file(s) could not be read") {
+		t.Errorf("%d\n%s\n%s", code, out, errOut)
+	}
+	code, _, errOut = runArgs("formats", "detect", t.TempDir())
+	if code != exitError || !strings.Contains(errOut, "no flow-log files") {
+		t.Errorf("empty: %d %s", code, errOut)
+	}
+}
+
+func TestVersionAndUsage(t *testing.T) {
+	code, out, _ := runArgs("version")
+	if code != 0 || !strings.HasPrefix(out, "flowq dev (go") {
+		t.Errorf("version: %d %q", code, out)
+	}
+	code, _, errOut := runArgs("sample", "--bogus")
+	if code != exitUsage || !strings.Contains(errOut, "unknown flag: --bogus") {
+		t.Errorf("usage: %d %q", code, errOut)
+	}
+	code, _, errOut = runArgs("nope")
+	if code != exitUsage || !strings.Contains(errOut, `unknown command "nope"`) {
+		t.Errorf("unknown command: %d %q", code, errOut)
+	}
+}
+
+func TestDemoRun(t *testing.T) {
+	f, out, errOut := testFactory(t)
+	cmd := newCmdDemo(f, nil)
+	if err := execute(t, cmd); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"flow-log records in 576 files (2026-01-05 to 2026-01-07)", "0 bad lines",
+		"1. 10.0.2.200", "ssh-rejected", "port-scan", "nacl-return-reject", "one-way", "nodata-skipdata", "top-talker", "ipv6", "icmp"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(errOut.String(), "generating sample flow logs") {
+		t.Errorf("first run should generate: %q", errOut)
+	}
+	// The second run reuses the data.
+	out.Reset()
+	errOut.Reset()
+	if err := execute(t, newCmdDemo(f, nil)); err != nil || errOut.Len() != 0 || out.Len() == 0 {
+		t.Errorf("second run: %v %q", err, errOut)
+	}
+}
+
+func runArgs(args ...string) (int, string, string) {
+	io, _, out, errOut := iostreams.Test()
+	code := run(args, io)
+	return code, out.String(), errOut.String()
+}
