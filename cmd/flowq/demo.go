@@ -82,7 +82,7 @@ func demoRun(cmd *cobra.Command, opts *DemoOptions) error {
 	for i, d := range topCounts(rejected, 5) {
 		fmt.Fprintf(out, "  %d. %-15s %6d rejected records\n", i+1, d.key, d.n)
 	}
-	fmt.Fprintln(out, "\nIncidents staged in this data (each found again by the queries of `flowq run`):")
+	fmt.Fprintln(out, "\nIncidents staged in this data:")
 	for _, sc := range truth.Scenarios {
 		fmt.Fprintf(out, "  %-19s %s UTC  %s\n", sc.Name, sc.From.Format("Jan 02 15:04"), sc.Description)
 	}
