@@ -193,3 +193,30 @@ func runArgs(args ...string) (int, string, string) {
 	code := run(args, io)
 	return code, out.String(), errOut.String()
 }
+
+func TestSQL(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errOut := runArgs("sample", "--out", dir, "--records", "2000", "--scenario", "ssh-rejected"); code != 0 {
+		t.Fatal(errOut)
+	}
+	f, out, errOut := testFactory(t)
+	err := execute(t, newCmdSQL(f, nil), "SELECT dstaddr, count(*) AS n FROM flow_logs WHERE dstport = 22 AND action = 'REJECT' GROUP BY 1",
+		"--local", dir, "--from", "2026-01-05T02:00:00Z", "--to", "2026-01-05T04:00:00Z")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "dstaddr\tn\n10.0.1.200\t200\n" || !strings.HasPrefix(errOut.String(), "1 row(s) from 28 file(s)") {
+		t.Errorf("out %q err %q", out, errOut)
+	}
+	for args, want := range map[string]string{
+		"--from x --to 2026-01-01":          `--from "x": want RFC 3339`,
+		"--from 2026-01-01":                 "--from and --to go together",
+		"--from 2026-01-02 --to 2026-01-01": "time window: from 2026-01-02T00:00:00Z is not before to 2026-01-01T00:00:00Z",
+	} {
+		f, _, _ := testFactory(t)
+		err := execute(t, newCmdSQL(f, nil), append([]string{"SELECT 1", "--local", dir}, strings.Fields(args)...)...)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", args, err, want)
+		}
+	}
+}

@@ -77,6 +77,7 @@ func newRootCmd(f *Factory) *cobra.Command {
 		newCmdFormats(f),
 		newCmdSample(f, nil),
 		newCmdDemo(f, nil),
+		newCmdSQL(f, nil),
 	)
 	return root
 }
