@@ -260,23 +260,27 @@ func (d *DB) createView(ctx context.Context, checks map[string]checked, fallback
 	return nil
 }
 
+// insertFiles fills flowq_files in batches: one statement per file costs about
+// 0.2 ms each, which adds up over thousands of files.
 func (d *DB) insertFiles(ctx context.Context, cols []partitions.Column) error {
-	stmt, err := d.conn.PrepareContext(ctx, "INSERT INTO flowq_files VALUES (?"+strings.Repeat(", ?", len(cols))+")")
-	if err != nil {
-		return fmt.Errorf("prepare file table: %w", err)
-	}
-	defer stmt.Close()
-	for _, f := range d.files {
-		args := []any{f.Path}
-		for _, c := range cols {
-			if f.Unplaced {
-				args = append(args, nil)
-				continue
+	const batch = 500
+	row := "(?" + strings.Repeat(", ?", len(cols)) + ")"
+	for lo := 0; lo < len(d.files); lo += batch {
+		files := d.files[lo:min(lo+batch, len(d.files))]
+		args := make([]any, 0, len(files)*(len(cols)+1))
+		for _, f := range files {
+			args = append(args, f.Path)
+			for _, c := range cols {
+				if f.Unplaced {
+					args = append(args, nil)
+					continue
+				}
+				args = append(args, c.Value(f.Object.Account, f.Object.Region, f.Object.Time))
 			}
-			args = append(args, c.Value(f.Object.Account, f.Object.Region, f.Object.Time))
 		}
-		if _, err := stmt.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("register %s: %w", f.Path, err)
+		q := "INSERT INTO flowq_files VALUES " + strings.Repeat(row+", ", len(files)-1) + row
+		if _, err := d.conn.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("register files: %w", err)
 		}
 	}
 	return nil
