@@ -137,23 +137,14 @@ func readCorpusFile(t *testing.T, dir string, c corpusCase) (map[int]flowlog.Rec
 	if err != nil {
 		t.Fatal(err)
 	}
-	records, bad := map[int]flowlog.Record{}, map[int]error{}
 	switch c.format {
 	case byTokens:
-		for i, line := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
+		return parseEachLine(b, func(_ int, line string) (flowlog.Format, bool) {
 			if line == "" || flowlog.IsHeader(line) {
-				continue
+				return flowlog.Format{}, false
 			}
-			n := strings.Count(line, " ") + 1
-			f := mustFormat(t, tokenFormats[n])
-			rec, err := f.Parse(line, i+1)
-			if err != nil {
-				bad[i+1] = err
-				continue
-			}
-			records[i+1] = rec
-		}
-		return records, bad
+			return mustFormat(t, tokenFormats[strings.Count(line, " ")+1]), true
+		})
 	case sibling:
 		fb, err := os.ReadFile(filepath.Join(dir, strings.TrimSuffix(c.file, ".log")+".format"))
 		if err != nil {
@@ -171,21 +162,33 @@ func readCorpusFile(t *testing.T, dir string, c corpusCase) (map[int]flowlog.Rec
 		return readLines(t, b, flowlog.Format{})
 	}
 	if c.lines != nil {
-		for i, line := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
-			f := mustFormat(t, c.format)
-			if lf, ok := c.lines[i+1]; ok {
-				f = mustFormat(t, lf)
+		return parseEachLine(b, func(n int, _ string) (flowlog.Format, bool) {
+			if lf, ok := c.lines[n]; ok {
+				return mustFormat(t, lf), true
 			}
-			rec, err := f.Parse(line, i+1)
-			if err != nil {
-				bad[i+1] = err
-				continue
-			}
-			records[i+1] = rec
-		}
-		return records, bad
+			return mustFormat(t, c.format), true
+		})
 	}
 	return readLines(t, b, mustFormat(t, c.format))
+}
+
+// parseEachLine parses each line under the format formatOf picks for it (false:
+// skip the line), for files that mix formats without header lines.
+func parseEachLine(b []byte, formatOf func(n int, line string) (flowlog.Format, bool)) (map[int]flowlog.Record, map[int]error) {
+	records, bad := map[int]flowlog.Record{}, map[int]error{}
+	for i, line := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
+		f, ok := formatOf(i+1, line)
+		if !ok {
+			continue
+		}
+		rec, err := f.Parse(line, i+1)
+		if err != nil {
+			bad[i+1] = err
+			continue
+		}
+		records[i+1] = rec
+	}
+	return records, bad
 }
 
 func readLines(t *testing.T, b []byte, fallback flowlog.Format) (map[int]flowlog.Record, map[int]error) {

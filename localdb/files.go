@@ -20,8 +20,8 @@ type File struct {
 	// (files renamed or copied from elsewhere): their partition columns are NULL
 	// and no time window can prune them.
 	Unplaced bool
-	Size   int64
-	MTime  int64 // Unix nanoseconds
+	Size     int64
+	MTime    int64 // Unix nanoseconds
 }
 
 // discover lists the log files under the given files, folders and globs, in a
