@@ -170,9 +170,6 @@ func checkFile(f File, fallback flowlog.Format) (checked, error) {
 			return ch, &CorruptFileError{File: f.Path, Err: err}
 		}
 		ch.Records++
-		if ch.Records == 1 && rd.Headers > 0 {
-			ch.Header = rd.Format().Header()
-		}
 	}
 	if rd.Headers > 0 {
 		ch.Header = rd.Format().Header()
