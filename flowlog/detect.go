@@ -3,7 +3,6 @@ package flowlog
 import (
 	"bufio"
 	"cmp"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -19,20 +18,11 @@ import (
 // decompressed) and parses it as a header. ok is false when the first line is a
 // record, not a header.
 func ReadFileHeader(path string) (f Format, ok bool, err error) {
-	file, err := os.Open(path)
+	r, err := OpenText(path)
 	if err != nil {
 		return Format{}, false, err
 	}
-	defer file.Close()
-	var r io.Reader = file
-	if strings.HasSuffix(path, ".gz") {
-		zr, err := gzip.NewReader(file)
-		if err != nil {
-			return Format{}, false, fmt.Errorf("%s: %w", path, err)
-		}
-		defer zr.Close()
-		r = zr
-	}
+	defer r.Close()
 	line, err := bufio.NewReader(r).ReadString('\n')
 	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
 		if errors.Is(err, io.EOF) {

@@ -55,21 +55,41 @@ func Scan(ctx context.Context, paths []string, fallback Format, fn func(file str
 	return st, nil
 }
 
-func scanFile(path string, fallback Format, st *ScanStats, fn func(string, Record) error) error {
+// OpenText opens a text log file, decompressing it when its name ends in .gz.
+// Reading a .gz file to its end checks the stream's CRC and length, so a
+// truncated or corrupt file fails with an error instead of ending early.
+func OpenText(path string) (io.ReadCloser, error) {
 	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if !strings.HasSuffix(path, ".gz") {
+		return f, nil
+	}
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return gzipFile{zr, f}, nil
+}
+
+type gzipFile struct {
+	*gzip.Reader
+	file *os.File
+}
+
+func (g gzipFile) Close() error {
+	g.Reader.Close()
+	return g.file.Close()
+}
+
+func scanFile(path string, fallback Format, st *ScanStats, fn func(string, Record) error) error {
+	r, err := OpenText(path)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	var r io.Reader = f
-	if strings.HasSuffix(path, ".gz") {
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		defer zr.Close()
-		r = zr
-	}
+	defer r.Close()
 	rd := NewReader(r, fallback)
 	for {
 		rec, err := rd.Next()

@@ -1,7 +1,6 @@
 package localdb
 
 import (
-	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -141,20 +140,14 @@ func isText(path string) bool { return !strings.HasSuffix(path, ".parquet") }
 // checkFile reads a whole text file: gzip integrity, header, and every line.
 func checkFile(f File, fallback flowlog.Format) (checked, error) {
 	ch := checked{Size: f.Size, MTime: f.MTime}
-	file, err := os.Open(f.Path)
+	r, err := flowlog.OpenText(f.Path)
 	if err != nil {
-		return ch, err
-	}
-	defer file.Close()
-	var r io.Reader = file
-	if strings.HasSuffix(f.Path, ".gz") {
-		zr, err := gzip.NewReader(file)
-		if err != nil {
-			return ch, &CorruptFileError{File: f.Path, Err: err}
+		if errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) {
+			return ch, err
 		}
-		defer zr.Close()
-		r = zr
+		return ch, &CorruptFileError{File: f.Path, Err: err}
 	}
+	defer r.Close()
 	rd := flowlog.NewReader(r, fallback)
 	for {
 		_, err := rd.Next()
