@@ -226,6 +226,14 @@ func Lookup(name string) (*Field, bool) {
 	return f, ok
 }
 
+// LookupField is Lookup with an error that suggests the closest known name.
+func LookupField(name string) (*Field, error) {
+	if f, ok := byName[name]; ok {
+		return f, nil
+	}
+	return nil, &UnknownFieldError{Name: name, Suggestion: suggest(name)}
+}
+
 // UnknownFieldError reports a field name the catalog does not know.
 type UnknownFieldError struct {
 	Name       string

@@ -23,9 +23,9 @@ func NewFormat(names ...string) (Format, error) {
 		if n == "" {
 			return Format{}, fmt.Errorf("empty field name at position %d", i+1)
 		}
-		f, ok := Lookup(n)
-		if !ok {
-			return Format{}, &UnknownFieldError{Name: n, Suggestion: suggest(n)}
+		f, err := LookupField(n)
+		if err != nil {
+			return Format{}, err
 		}
 		if slices.Contains(fields, f) {
 			return Format{}, fmt.Errorf("duplicate field %s at position %d", f.Name, i+1)

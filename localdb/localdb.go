@@ -133,6 +133,10 @@ func (d *DB) open(ctx context.Context, opts Options) error {
 			return fmt.Errorf("configure duckdb (%s): %w", s, err)
 		}
 	}
+	if err := registerFunctions(d.conn); err != nil {
+		d.Close()
+		return fmt.Errorf("register functions: %w", err)
+	}
 	return nil
 }
 
@@ -252,12 +256,38 @@ func (d *DB) createView(ctx context.Context, checks map[string]checked, fallback
 	if len(parts) == 0 {
 		parts = append(parts, emptySelect())
 	}
-	view := "CREATE TEMP VIEW " + ViewName + " AS SELECT r.* EXCLUDE (filename), f.* EXCLUDE (filename) FROM (" +
+	deriveTime := false
+	for _, f := range d.files {
+		deriveTime = deriveTime || f.Unplaced
+	}
+	hasEnd := false
+	for _, f := range d.formats {
+		hasEnd = hasEnd || f.Has("end")
+	}
+	view := "CREATE TEMP VIEW " + ViewName + " AS SELECT r.* EXCLUDE (filename), " + partitionSelect(cols, deriveTime && hasEnd) + " FROM (" +
 		strings.Join(parts, "\nUNION ALL BY NAME\n") + ") r JOIN flowq_files f USING (filename)"
 	if _, err := d.conn.ExecContext(ctx, view); err != nil {
 		return fmt.Errorf("create view %s: %w", ViewName, err)
 	}
 	return nil
+}
+
+// partitionSelect lists the partition columns of the view. With fromEnd, an
+// unplaced file (its name says nothing of its time) takes its time columns from
+// each record's end, the time AWS files a record by, so a query's partition
+// predicate still selects its records.
+func partitionSelect(cols []partitions.Column, fromEnd bool) string {
+	strftime := strings.NewReplacer("yyyy", "%Y", "MM", "%m", "dd", "%d", "HH", "%H")
+	var out []string
+	for _, c := range cols {
+		if c.Pattern == "" || !fromEnd {
+			out = append(out, "f."+ident(c.Name))
+			continue
+		}
+		out = append(out, fmt.Sprintf(`coalesce(f.%s, strftime(make_timestamp(r."end" * 1000000), %s)) AS %[1]s`,
+			ident(c.Name), quote(strftime.Replace(c.Pattern))))
+	}
+	return strings.Join(out, ", ")
 }
 
 // insertFiles fills flowq_files in batches: one statement per file costs about
@@ -336,7 +366,7 @@ func (d *DB) parquetSelects(ctx context.Context, files []string) ([]string, erro
 	}
 	var out []string
 	for _, key := range order {
-		var sel []string
+		var sel, names []string
 		for _, colType := range strings.Split(key, ",") {
 			col, physical, _ := strings.Cut(colType, ":")
 			fd, ok := flowlog.Lookup(col)
@@ -353,10 +383,16 @@ func (d *DB) parquetSelects(ctx context.Context, files []string) ([]string, erro
 				}
 			}
 			sel = append(sel, fmt.Sprintf("CAST(%s AS %s) AS %s", expr, fd.DuckDBType(), ident(col)))
+			names = append(names, fd.Name)
 		}
 		if len(sel) == 0 {
 			return nil, fmt.Errorf("%s: no flow-log columns in this Parquet file", sets[key][0])
 		}
+		format, err := flowlog.NewFormat(names...)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", sets[key][0], err)
+		}
+		d.formats = appendFormat(d.formats, format)
 		slices.Sort(sets[key])
 		out = append(out, fmt.Sprintf("SELECT %s, filename FROM read_parquet(%s, filename = true)", strings.Join(sel, ", "), stringList(sets[key])))
 	}

@@ -1,0 +1,257 @@
+// Package enginetest is the conformance suite for query engines: it runs every
+// starter query of the library over sample data and checks the answers against
+// the data's truth. Each engine's tests call Run.
+package enginetest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/flowq/flowq/partitions"
+	"github.com/flowq/flowq/queries"
+	"github.com/flowq/flowq/sample"
+)
+
+// Engine runs a library query over the dataset it was opened on.
+type Engine interface {
+	RunQuery(ctx context.Context, q *queries.Query, params queries.Values, w *partitions.Window) (*queries.Result, error)
+}
+
+// Options are the sample data the suite expects: two days with every scenario.
+// Generate them into a folder, open the engine over it, then call Run with the
+// truth Generate returned.
+func Options(layout partitions.Layout) sample.Options {
+	return sample.Options{Days: 2, Seed: 7, Records: 30000, Layout: layout}
+}
+
+// Table is a result with rows addressed by column name.
+type Table struct {
+	*queries.Result
+}
+
+// Get returns row i's value of the named column; the test fails when the
+// column does not exist.
+func (t Table) Get(tb testing.TB, i int, col string) any {
+	tb.Helper()
+	for j, c := range t.Columns {
+		if c.Name == col {
+			return t.Rows[i][j]
+		}
+	}
+	tb.Fatalf("no column %s in %v", col, t.Columns)
+	return nil
+}
+
+// Int returns an integer cell.
+func (t Table) Int(tb testing.TB, i int, col string) int64 {
+	tb.Helper()
+	v, ok := t.Get(tb, i, col).(int64)
+	if !ok {
+		tb.Fatalf("row %d %s = %#v, not an integer", i, col, t.Get(tb, i, col))
+	}
+	return v
+}
+
+// Str returns a string cell.
+func (t Table) Str(tb testing.TB, i int, col string) string {
+	tb.Helper()
+	return fmt.Sprint(t.Get(tb, i, col))
+}
+
+// Time returns a timestamp cell.
+func (t Table) Time(tb testing.TB, i int, col string) time.Time {
+	tb.Helper()
+	v, ok := t.Get(tb, i, col).(time.Time)
+	if !ok {
+		tb.Fatalf("row %d %s = %#v, not a time", i, col, t.Get(tb, i, col))
+	}
+	return v.UTC()
+}
+
+// Run checks every starter query on the engine against the truth.
+func Run(t *testing.T, eng Engine, truth *sample.Truth) {
+	lib := queries.Default()
+	run := func(t *testing.T, ref string, params map[string]string, w *partitions.Window) Table {
+		t.Helper()
+		q, err := lib.Get(ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vals, err := q.Resolve(params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := eng.RunQuery(context.Background(), q, vals, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Provenance.Query != q.Ref() || res.Provenance.Rows != len(res.Rows) || len(res.Provenance.SQLSHA256) != 64 {
+			t.Errorf("provenance %+v", res.Provenance)
+		}
+		return Table{res}
+	}
+	scenario := func(t *testing.T, name string) (sample.ScenarioTruth, *partitions.Window) {
+		t.Helper()
+		for _, s := range truth.Scenarios {
+			if s.Name == name {
+				w, err := partitions.NewWindow(s.From, s.To)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return s, &w
+			}
+		}
+		t.Fatalf("no scenario %s in the truth", name)
+		return sample.ScenarioTruth{}, nil
+	}
+	all, err := partitions.NewWindow(truth.Start, truth.End)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fact := func(s sample.ScenarioTruth, k string) string { return fmt.Sprint(s.Facts[k]) }
+
+	t.Run("top-rejected-destinations", func(t *testing.T) {
+		res := run(t, "top-rejected-destinations", nil, &all)
+		if len(res.Rows) != len(truth.TopRejectedDestinations) {
+			t.Fatalf("%d rows, want %d", len(res.Rows), len(truth.TopRejectedDestinations))
+		}
+		for i, want := range truth.TopRejectedDestinations {
+			if res.Str(t, i, "dstaddr") != want.Dstaddr || res.Int(t, i, "rejects") != want.Rejects || res.Int(t, i, "packets") != want.Packets {
+				t.Errorf("row %d = %v, want %+v", i, res.Rows[i], want)
+			}
+		}
+		// The port scan's target tops the list with one source.
+		scan, _ := scenario(t, "port-scan")
+		if res.Str(t, 0, "dstaddr") != fact(scan, "target") || res.Int(t, 0, "sources_approx") != 1 {
+			t.Errorf("top row %v, want the port-scan target %s from 1 source", res.Rows[0], fact(scan, "target"))
+		}
+	})
+
+	t.Run("traffic-between", func(t *testing.T) {
+		s, w := scenario(t, "nacl-return-reject")
+		res := run(t, "traffic-between", map[string]string{"a": fact(s, "client"), "b": fact(s, "server")}, w)
+		if len(res.Rows) != 90 {
+			t.Fatalf("%d records between client and server, want 90 (60 forward on two interfaces, 30 replies)", len(res.Rows))
+		}
+		counts := map[string]int{}
+		for i := range res.Rows {
+			counts[res.Str(t, i, "direction")+" "+res.Str(t, i, "action")]++
+			if i > 0 && res.Time(t, i, "start_time").Before(res.Time(t, i-1, "start_time")) {
+				t.Errorf("row %d is before row %d", i, i-1)
+			}
+		}
+		if counts["a->b ACCEPT"] != 60 || counts["b->a REJECT"] != 30 || len(counts) != 2 {
+			t.Errorf("directions %v", counts)
+		}
+		// Networks and IPv6: the dual-stack hosts' /64s.
+		s6, w6 := scenario(t, "ipv6")
+		res = run(t, "traffic-between", map[string]string{"a": "2600:1f18:4c1:a100::/64", "b": fact(s6, "dst")}, w6)
+		var bytes int64
+		for i := range res.Rows {
+			bytes += res.Int(t, i, "bytes")
+		}
+		if len(res.Rows) != s6.Records || fmt.Sprint(bytes) != fact(s6, "bytes") {
+			t.Errorf("ipv6: %d records %d bytes, want %d %s", len(res.Rows), bytes, s6.Records, fact(s6, "bytes"))
+		}
+	})
+
+	t.Run("rejects-on-port", func(t *testing.T) {
+		s, w := scenario(t, "ssh-rejected")
+		res := run(t, "rejects-on-port", map[string]string{"port": "22"}, w)
+		if len(res.Rows) != 1 || res.Str(t, 0, "dstaddr") != fact(s, "target") || res.Str(t, 0, "interface_id") != fact(s, "interface_id") ||
+			fmt.Sprint(res.Int(t, 0, "rejects")) != fact(s, "rejects") || fmt.Sprint(res.Int(t, 0, "sources")) != fact(s, "sources") {
+			t.Errorf("rows %v, want %v", res.Rows, s.Facts)
+		}
+		if res := run(t, "rejects-on-port", map[string]string{"port": "22", "protocol": "udp"}, w); len(res.Rows) != 0 {
+			t.Errorf("udp/22: %v, want none", res.Rows)
+		}
+	})
+
+	t.Run("conversation-summary", func(t *testing.T) {
+		s, w := scenario(t, "icmp")
+		res := run(t, "conversation-summary", map[string]string{"a": fact(s, "src"), "b": fact(s, "dst")}, w)
+		if len(res.Rows) != 2 {
+			t.Fatalf("rows %v", res.Rows)
+		}
+		type dir struct{ records, accepted, rejected, packets int64 }
+		got := map[string]dir{}
+		for i := range res.Rows {
+			got[res.Str(t, i, "direction")] = dir{res.Int(t, i, "records"), res.Int(t, i, "accepted"), res.Int(t, i, "rejected"), res.Int(t, i, "packets")}
+		}
+		want := map[string]dir{"a->b": {10, 10, 0, 40}, "b->a": {10, 5, 5, 40}}
+		if fact(s, "replies_accepted") != "5" || fact(s, "replies_rejected") != "5" || got["a->b"] != want["a->b"] || got["b->a"] != want["b->a"] {
+			t.Errorf("got %v, want %v (facts %v)", got, want, s.Facts)
+		}
+	})
+
+	t.Run("return-path-rejects", func(t *testing.T) {
+		s, _ := scenario(t, "nacl-return-reject")
+		res := run(t, "return-path-rejects", nil, &all)
+		if len(res.Rows) != 1 || res.Str(t, 0, "server") != fact(s, "server") || res.Str(t, 0, "server_port") != fact(s, "server_port") ||
+			res.Str(t, 0, "client") != fact(s, "client") || res.Str(t, 0, "interface_id") != fact(s, "server_interface_id") ||
+			fmt.Sprint(res.Int(t, 0, "rejected_replies")) != fact(s, "return_rejected") || fmt.Sprint(res.Int(t, 0, "client_ports")) != fact(s, "connections") {
+			t.Errorf("rows %v, want %v", res.Rows, s.Facts)
+		}
+	})
+
+	t.Run("one-way-flows", func(t *testing.T) {
+		s, _ := scenario(t, "one-way")
+		res := run(t, "one-way-flows", nil, &all)
+		if len(res.Rows) != 1 || res.Str(t, 0, "srcaddr") != fact(s, "src") || res.Str(t, 0, "dstaddr") != fact(s, "dst") ||
+			res.Str(t, 0, "dstport") != fact(s, "dst_port") || fmt.Sprint(res.Int(t, 0, "records")) != fact(s, "records") ||
+			fmt.Sprint(res.Int(t, 0, "packets")) != fact(s, "packets") {
+			t.Errorf("rows %v, want %v", res.Rows, s.Facts)
+		}
+	})
+
+	t.Run("nodata-skipdata", func(t *testing.T) {
+		s, _ := scenario(t, "nodata-skipdata")
+		res := run(t, "nodata-skipdata", nil, &all)
+		if len(res.Rows) != 2 {
+			t.Fatalf("rows %v", res.Rows)
+		}
+		for i, st := range []string{"nodata", "skipdata"} {
+			got := fmt.Sprintf("%s %s %s %s %d", res.Str(t, i, "interface_id"), res.Str(t, i, "log_status"),
+				res.Time(t, i, "run_start").Format(time.RFC3339), res.Time(t, i, "run_end").Format(time.RFC3339), res.Int(t, i, "records"))
+			want := fmt.Sprintf("%s %s %s %s %s", fact(s, "interface_id"), map[string]string{"nodata": "NODATA", "skipdata": "SKIPDATA"}[st],
+				fact(s, st+"_from"), fact(s, st+"_to"), fact(s, st))
+			if got != want {
+				t.Errorf("run %d = %s, want %s", i, got, want)
+			}
+		}
+	})
+
+	t.Run("rejects-over-time", func(t *testing.T) {
+		res := run(t, "rejects-over-time", map[string]string{"bucket": "1h"}, &all)
+		if len(res.Rows) != len(truth.RejectsPerHour) {
+			t.Fatalf("%d buckets, want %d", len(res.Rows), len(truth.RejectsPerHour))
+		}
+		for i, want := range truth.RejectsPerHour {
+			if !res.Time(t, i, "bucket").Equal(want.Hour) || res.Int(t, i, "rejects") != want.Rejects {
+				t.Errorf("bucket %d = %v, want %+v", i, res.Rows[i], want)
+			}
+		}
+		// A two-hour window across midnight: both hours exactly, and at most a few
+		// records of the hour before that end inside the window.
+		from := truth.Start.Add(23 * time.Hour)
+		w, _ := partitions.NewWindow(from, from.Add(2*time.Hour))
+		res = run(t, "rejects-over-time", map[string]string{"bucket": "1h"}, &w)
+		got := map[time.Time]int64{}
+		for i := range res.Rows {
+			got[res.Time(t, i, "bucket")] = res.Int(t, i, "rejects")
+		}
+		for _, want := range truth.RejectsPerHour {
+			in := !want.Hour.Before(from) && want.Hour.Before(w.To)
+			if in && got[want.Hour] != want.Rejects {
+				t.Errorf("window bucket %s = %d, want %d", want.Hour, got[want.Hour], want.Rejects)
+			}
+		}
+		for h := range got {
+			if h.Before(from.Add(-time.Hour)) || !h.Before(w.To) {
+				t.Errorf("bucket %s is outside the window", h)
+			}
+		}
+	})
+}

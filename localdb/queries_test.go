@@ -1,0 +1,86 @@
+package localdb_test
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/flowq/flowq/internal/enginetest"
+	"github.com/flowq/flowq/localdb"
+	"github.com/flowq/flowq/partitions"
+	"github.com/flowq/flowq/queries"
+	"github.com/flowq/flowq/sample"
+)
+
+// TestLibrary runs the query library's conformance suite on DuckDB, over sample
+// data in each of the four layouts.
+func TestLibrary(t *testing.T) {
+	for _, layout := range partitions.Layouts() {
+		t.Run(layout.String(), func(t *testing.T) {
+			dir := t.TempDir()
+			truth, err := sample.Generate(context.Background(), dir, enginetest.Options(layout))
+			if err != nil {
+				t.Fatal(err)
+			}
+			enginetest.Run(t, open(t, []string{dir}, localdb.Options{}), truth)
+		})
+	}
+}
+
+// TestUnplacedFiles: files renamed so their names say nothing of their time
+// still answer a windowed query like the originals, because their partition
+// columns come from each record's end.
+func TestUnplacedFiles(t *testing.T) {
+	dir, flat := t.TempDir(), t.TempDir()
+	truth, err := sample.Generate(context.Background(), dir, sample.Options{Days: 1, Seed: 3, Records: 5000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".log.gz") {
+			return err
+		}
+		n++
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(flat, fmt.Sprintf("part-%04d.log.gz", n)), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, _ := queries.Default().Get("rejects-over-time")
+	vals, _ := q.Resolve(nil)
+	w, _ := partitions.NewWindow(truth.Start.Add(5*time.Hour), truth.Start.Add(8*time.Hour))
+	var answers []string
+	for _, d := range []string{dir, flat} {
+		res, err := open(t, []string{d}, localdb.Options{}).RunQuery(context.Background(), q, vals, &w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		answers = append(answers, fmt.Sprint(res.Rows))
+	}
+	if answers[0] != answers[1] || !strings.Contains(answers[0], " ") {
+		t.Errorf("renamed files answer differently:\n%s\n%s", answers[0], answers[1])
+	}
+}
+
+func TestRunQueryMissingFields(t *testing.T) {
+	dir := t.TempDir()
+	writeGzip(t, filepath.Join(dir, "a.log.gz"), "version srcaddr dstaddr start end\n2 10.0.0.1 10.0.0.2 1 2\n")
+	q, _ := queries.Default().Get("top-rejected-destinations")
+	vals, _ := q.Resolve(nil)
+	_, err := open(t, []string{dir}, localdb.Options{}).RunQuery(context.Background(), q, vals, nil)
+	want := "top-rejected-destinations@1 needs field(s) packets (v2), action (v2), which the data's format lacks " +
+		"(${version} ${srcaddr} ${dstaddr} ${start} ${end}); create the flow log with a format that includes them"
+	if err == nil || err.Error() != want {
+		t.Errorf("error %v\nwant %s", err, want)
+	}
+}

@@ -1,0 +1,123 @@
+// Package queries is flowq's library of root-cause and compliance SQL: each
+// query is an embedded file, written once and rendered for DuckDB or Athena.
+//
+// A query file is library/NAME@VERSION.sql. Its header is comment lines:
+//
+//	-- name: top-rejected-destinations
+//	-- version: 1
+//	-- title: Top rejected destinations
+//	-- description: What was rejected the most, and by how many sources.
+//	--   A line without a key continues the description.
+//	-- tags: rca, security
+//	-- fields: dstaddr, srcaddr, packets, action, start, end
+//	-- param: limit int = 10; how many destinations to list
+//
+// then the SQL, a text/template using the functions listed at renderFuncs.
+// A parameter is "NAME TYPE[(choices)] [= DEFAULT]; DESCRIPTION", with TYPE one
+// of ip, cidr, port, protocol, timestamp, duration, int, enum(a,b), string; one
+// without a default is required.
+//
+// A published name@version never changes: library.lock holds each file's
+// SHA-256 and a test compares them. To change a query, add VERSION+1.
+package queries
+
+import (
+	"cmp"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+//go:embed library/*.sql
+var embedded embed.FS
+
+// Library is a set of queries, every version of each.
+type Library struct {
+	queries []*Query // by name, then version
+}
+
+// Default is the library built into flowq. A failure to load it is a broken
+// build, which TestDefaultLibrary catches, so it panics.
+var Default = sync.OnceValue(func() *Library {
+	sub, err := fs.Sub(embedded, "library")
+	if err != nil {
+		panic(err)
+	}
+	lib, err := Load(sub)
+	if err != nil {
+		panic(err)
+	}
+	return lib
+})
+
+// Load reads every NAME@VERSION.sql file at the root of fsys.
+func Load(fsys fs.FS) (*Library, error) {
+	names, err := fs.Glob(fsys, "*.sql")
+	if err != nil {
+		return nil, err
+	}
+	lib := &Library{}
+	for _, file := range names {
+		src, err := fs.ReadFile(fsys, file)
+		if err != nil {
+			return nil, fmt.Errorf("read query %s: %w", file, err)
+		}
+		q, err := parseQuery(file, string(src))
+		if err != nil {
+			return nil, err
+		}
+		if want := q.Ref() + ".sql"; path.Base(file) != want {
+			return nil, fmt.Errorf("%s: its header says %s, so the file must be %s", file, q.Ref(), want)
+		}
+		lib.queries = append(lib.queries, q)
+	}
+	slices.SortFunc(lib.queries, func(a, b *Query) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), cmp.Compare(a.Version, b.Version))
+	})
+	return lib, nil
+}
+
+// All returns every version of every query, by name then version.
+func (l *Library) All() []*Query { return slices.Clone(l.queries) }
+
+// Latest returns the newest version of each query, by name.
+func (l *Library) Latest() []*Query {
+	var out []*Query
+	for i, q := range l.queries {
+		if i+1 == len(l.queries) || l.queries[i+1].Name != q.Name {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// Get finds "name" (the latest version) or "name@version".
+func (l *Library) Get(ref string) (*Query, error) {
+	name, version, err := ParseRef(ref)
+	if err != nil {
+		return nil, err
+	}
+	var found *Query
+	var versions []string
+	for _, q := range l.queries {
+		if q.Name != name {
+			continue
+		}
+		versions = append(versions, strconv.Itoa(q.Version))
+		if version == 0 || q.Version == version {
+			found = q
+		}
+	}
+	switch {
+	case len(versions) == 0:
+		return nil, fmt.Errorf("no query named %s (flowq queries list shows them)", name)
+	case found == nil || (version != 0 && found.Version != version):
+		return nil, fmt.Errorf("%s has no version %d (it has %s)", name, version, strings.Join(versions, ", "))
+	}
+	return found, nil
+}

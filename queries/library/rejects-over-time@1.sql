@@ -1,0 +1,23 @@
+-- name: rejects-over-time
+-- version: 1
+-- title: Rejects over time
+-- description: Rejected records per time bucket (by record start), with packets and
+--   roughly how many sources and destinations: when did rejects begin, peak and stop.
+-- tags: rca, security
+-- fields: srcaddr, dstaddr, packets, start, end, action
+-- param: bucket duration = 1h; the bucket width
+WITH rejected AS (
+  SELECT start - start % {{param "bucket"}} AS bucket_start, srcaddr, dstaddr, packets
+  FROM {{table}}
+  WHERE action = 'REJECT'
+    AND {{window}}
+)
+SELECT
+  {{timestamp "bucket_start"}} AS bucket,
+  count(*) AS rejects,
+  sum(packets) AS packets,
+  {{approx_distinct "srcaddr"}} AS sources_approx,
+  {{approx_distinct "dstaddr"}} AS destinations_approx
+FROM rejected
+GROUP BY bucket_start
+ORDER BY bucket_start

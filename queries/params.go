@@ -1,0 +1,194 @@
+package queries
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Type is a parameter's type. Each parses a command-line string into the Go
+// value that is bound to the query.
+type Type string
+
+const (
+	IP        Type = "ip"        // an IPv4 or IPv6 address → string, canonical form
+	CIDR      Type = "cidr"      // a network, or an address as /32 or /128 → string, canonical form
+	Port      Type = "port"      // 0–65535 → int64
+	Protocol  Type = "protocol"  // an IANA number or a name (tcp, udp, icmp…) → int64
+	Timestamp Type = "timestamp" // RFC 3339 or a date → int64 Unix seconds, as start/end are
+	Duration  Type = "duration"  // 90s, 10m, 1h, 2d → int64 seconds
+	Int       Type = "int"       // → int64
+	Enum      Type = "enum"      // one of the declared values → string
+	String    Type = "string"    // → string
+)
+
+var types = []Type{IP, CIDR, Port, Protocol, Timestamp, Duration, Int, Enum, String}
+
+// Param is a declared query parameter.
+type Param struct {
+	Name        string
+	Type        Type
+	Values      []string // the choices of an enum
+	Default     string   // as written; "" means the parameter is required
+	Description string
+}
+
+// Required reports whether the parameter has no default.
+func (p Param) Required() bool { return p.Default == "" }
+
+// protocols are the names accepted for a protocol parameter.
+var protocols = map[string]int64{"icmp": 1, "igmp": 2, "tcp": 6, "udp": 17, "gre": 47, "esp": 50, "ah": 51, "icmpv6": 58, "sctp": 132}
+
+// Parse checks a value written by the user and returns what is bound.
+func (p Param) Parse(s string) (any, error) {
+	bad := func(want string) error {
+		return fmt.Errorf("parameter %s: %q is not %s", p.Name, s, want)
+	}
+	switch p.Type {
+	case IP:
+		a, err := netip.ParseAddr(s)
+		if err != nil || a.Zone() != "" {
+			return nil, bad("an IP address")
+		}
+		return a.Unmap().String(), nil
+	case CIDR:
+		if a, err := netip.ParseAddr(s); err == nil && a.Zone() == "" {
+			a = a.Unmap()
+			return netip.PrefixFrom(a, a.BitLen()).String(), nil
+		}
+		n, err := netip.ParsePrefix(s)
+		if err != nil {
+			return nil, bad("an address or a CIDR network (10.0.0.0/16)")
+		}
+		if n != n.Masked() {
+			return nil, fmt.Errorf("parameter %s: %q has host bits set; the network is %s", p.Name, s, n.Masked())
+		}
+		return n.String(), nil
+	case Port:
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 0 || n > 65535 {
+			return nil, bad("a port (0-65535)")
+		}
+		return n, nil
+	case Protocol:
+		if n, ok := protocols[strings.ToLower(s)]; ok {
+			return n, nil
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 0 || n > 255 {
+			return nil, bad("a protocol number (0-255) or one of " + strings.Join(protocolNames(), ", "))
+		}
+		return n, nil
+	case Timestamp:
+		t, err := ParseTime(s)
+		if err != nil {
+			return nil, fmt.Errorf("parameter %s: %w", p.Name, err)
+		}
+		return t.Unix(), nil
+	case Duration:
+		d, err := ParseDuration(s)
+		if err != nil || d <= 0 || d%time.Second != 0 {
+			return nil, bad("a positive whole number of seconds, minutes, hours or days (90s, 10m, 1h, 2d)")
+		}
+		return int64(d / time.Second), nil
+	case Int:
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return nil, bad("an integer")
+		}
+		return n, nil
+	case Enum:
+		if !slices.Contains(p.Values, s) {
+			return nil, bad("one of " + strings.Join(p.Values, ", "))
+		}
+		return s, nil
+	case String:
+		return s, nil
+	}
+	return nil, fmt.Errorf("parameter %s: unknown type %q", p.Name, p.Type)
+}
+
+func protocolNames() []string {
+	names := make([]string, 0, len(protocols))
+	for n := range protocols {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// ParseTime reads RFC 3339 (UTC unless a zone is given) or a date (midnight UTC).
+func ParseTime(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), nil
+	}
+	if t, err := time.Parse("2006-01-02T15:04:05", s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse("2006-01-02T15:04", s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("time %q: want RFC 3339 (2026-01-05T10:00:00Z), a UTC time (2026-01-05T10:00) or a date (2026-01-05)", s)
+}
+
+// ParseDuration reads Go durations (90s, 1h30m) and whole days (2d, 7d).
+func ParseDuration(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("duration %q: want a number of days like 2d", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("duration %q: want 90s, 10m, 1h30m or 2d", s)
+	}
+	return d, nil
+}
+
+// Values are a query's parameters after parsing: name → bound value.
+type Values map[string]any
+
+// Resolve parses the given parameters (name → string), fills defaults and
+// refuses unknown names and missing required ones.
+func (q *Query) Resolve(given map[string]string) (Values, error) {
+	for name := range given {
+		if q.Param(name) == nil {
+			return nil, fmt.Errorf("%s has no parameter %q (it takes: %s)", q.Ref(), name, q.paramNames())
+		}
+	}
+	vals := Values{}
+	for _, p := range q.Params {
+		s, ok := given[p.Name]
+		if !ok {
+			if p.Required() {
+				return nil, fmt.Errorf("%s needs parameter %s (%s): pass --param %s=VALUE", q.Ref(), p.Name, p.Type, p.Name)
+			}
+			s = p.Default
+		}
+		v, err := p.Parse(s)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", q.Ref(), err)
+		}
+		vals[p.Name] = v
+	}
+	return vals, nil
+}
+
+func (q *Query) paramNames() string {
+	if len(q.Params) == 0 {
+		return "no parameters"
+	}
+	names := make([]string, len(q.Params))
+	for i, p := range q.Params {
+		names[i] = p.Name
+	}
+	return strings.Join(names, ", ")
+}

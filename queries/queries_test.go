@@ -1,0 +1,318 @@
+package queries
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/flowq/flowq/flowlog"
+	"github.com/flowq/flowq/internal/golden"
+	"github.com/flowq/flowq/partitions"
+)
+
+// examples are parameter values for rendering queries whose parameters are required.
+var examples = map[Type]string{IP: "10.0.1.10", CIDR: "10.0.1.0/24", Port: "22", Protocol: "tcp",
+	Timestamp: "2026-01-05T10:00:00Z", Duration: "5m", Int: "5", String: "x"}
+
+func exampleParams(q *Query) map[string]string {
+	given := map[string]string{}
+	for _, p := range q.Params {
+		if p.Required() {
+			given[p.Name] = examples[p.Type]
+		}
+	}
+	return given
+}
+
+func TestDefaultLibrary(t *testing.T) {
+	lib := Default()
+	if n := len(lib.Latest()); n < 8 {
+		t.Fatalf("library has %d queries, want at least the 8 starters", n)
+	}
+	for _, q := range lib.All() {
+		if q.Title == "" || q.Description == "" || len(q.Tags) == 0 || len(q.Fields) == 0 {
+			t.Errorf("%s: incomplete metadata", q.Ref())
+		}
+		// Every declared parameter is used, and every used one declared.
+		vals, err := q.Resolve(exampleParams(q))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, _ := partitions.NewWindow(time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC), time.Date(2026, 1, 5, 11, 0, 0, 0, time.UTC))
+		r, err := q.Render(RenderOptions{Dialect: DuckDB, Window: &w, Params: vals})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range q.Params {
+			if !strings.Contains(q.SQL, `"`+p.Name+`"`) {
+				t.Errorf("%s: parameter %s is declared but the SQL never uses it", q.Ref(), p.Name)
+			}
+		}
+		if strings.Count(r.SQL, "?") != len(r.Args) {
+			t.Errorf("%s: %d placeholders, %d arguments", q.Ref(), strings.Count(r.SQL, "?"), len(r.Args))
+		}
+	}
+}
+
+// TestRenderGolden keeps each query's rendering for both dialects under
+// testdata/NAME@VERSION/, for review and for checking the Athena SQL against
+// Trino's grammar. Regenerate with: go test ./queries -run RenderGolden -update
+func TestRenderGolden(t *testing.T) {
+	w, _ := partitions.NewWindow(time.Date(2026, 1, 5, 22, 0, 0, 0, time.UTC), time.Date(2026, 1, 6, 2, 0, 0, 0, time.UTC))
+	for _, q := range Default().All() {
+		vals, err := q.Resolve(exampleParams(q))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range []Dialect{DuckDB, Athena} {
+			r, err := q.Render(RenderOptions{Dialect: d, Layout: partitions.Layout{PerHour: true}, Window: &w, Params: vals})
+			if err != nil {
+				t.Fatal(err)
+			}
+			lits, err := r.ExecutionParameters()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := r.SQL + "-- parameters: " + strings.Join(lits, ", ") + "\n"
+			golden.Compare(t, filepath.Join("testdata", q.Ref(), d.Name()+".sql"), got)
+		}
+	}
+}
+
+// TestLock fails when a published query changes. library.lock holds the
+// SHA-256 of every name@version ever published; -update adds new versions but
+// never rewrites or drops a published one.
+func TestLock(t *testing.T) {
+	lock := map[string]string{}
+	var order []string
+	f, err := os.Open("library.lock")
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	if f != nil {
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			ref, sum, ok := strings.Cut(sc.Text(), " ")
+			if !ok || strings.HasPrefix(ref, "#") {
+				continue
+			}
+			lock[ref] = sum
+			order = append(order, ref)
+		}
+		f.Close()
+	}
+	current := map[string]string{}
+	for _, q := range Default().All() {
+		current[q.Ref()] = q.SourceSHA256()
+		sum, published := lock[q.Ref()]
+		switch {
+		case !published && golden.Update():
+			order = append(order, q.Ref())
+			lock[q.Ref()] = q.SourceSHA256()
+		case !published:
+			t.Errorf("%s is not in library.lock: publish it with go test ./queries -run Lock -update", q.Ref())
+		case sum != q.SourceSHA256():
+			t.Errorf("%s changed after it was published: restore it and add version %d instead", q.Ref(), q.Version+1)
+		}
+	}
+	for _, ref := range order {
+		if _, ok := current[ref]; !ok {
+			t.Errorf("%s was published but is gone from the library: published versions stay", ref)
+		}
+	}
+	if golden.Update() {
+		var b strings.Builder
+		b.WriteString("# SHA-256 of every published query version. Written by: go test ./queries -run Lock -update\n")
+		for _, ref := range order {
+			b.WriteString(ref + " " + lock[ref] + "\n")
+		}
+		if err := os.WriteFile("library.lock", []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestGet(t *testing.T) {
+	lib := Default()
+	for _, tc := range []struct{ ref, want, err string }{
+		{ref: "top-rejected-destinations", want: "top-rejected-destinations@1"},
+		{ref: "top-rejected-destinations@1", want: "top-rejected-destinations@1"},
+		{ref: "top-rejected-destinations@9", err: "top-rejected-destinations has no version 9 (it has 1)"},
+		{ref: "nope", err: "no query named nope (flowq queries list shows them)"},
+		{ref: "Top", err: `query "Top": a name is lower-case words joined by hyphens`},
+		{ref: "top-rejected-destinations@x", err: `query "top-rejected-destinations@x": the version after @ is a whole number from 1`},
+	} {
+		q, err := lib.Get(tc.ref)
+		if tc.err != "" {
+			if err == nil || err.Error() != tc.err {
+				t.Errorf("Get(%q) error = %v, want %s", tc.ref, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || q.Ref() != tc.want {
+			t.Errorf("Get(%q) = %v, %v, want %s", tc.ref, q, err, tc.want)
+		}
+	}
+}
+
+func TestVersions(t *testing.T) {
+	fsys := fstest.MapFS{
+		"a@1.sql": {Data: []byte("-- name: a\n-- version: 1\n-- title: A\n-- description: d\n-- tags: rca\n-- fields: srcaddr\nSELECT 1\n")},
+		"a@2.sql": {Data: []byte("-- name: a\n-- version: 2\n-- title: A\n-- description: d\n-- tags: rca\n-- fields: srcaddr\nSELECT 2\n")},
+	}
+	lib, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q, _ := lib.Get("a"); q.Version != 2 {
+		t.Errorf("latest = %d, want 2", q.Version)
+	}
+	if q, _ := lib.Get("a@1"); q.SQL != "SELECT 1" {
+		t.Errorf("a@1 SQL = %q", q.SQL)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	head := "-- name: a\n-- version: 1\n-- title: A\n-- description: d\n-- tags: rca\n"
+	for _, tc := range []struct{ file, src, err string }{
+		{"a@1.sql", head + "-- fields: srcadr\nSELECT 1", "a@1.sql:6: fields: unknown field srcadr; did you mean srcaddr?"},
+		{"a@2.sql", head + "-- fields: srcaddr\nSELECT 1", "a@2.sql: its header says a@1, so the file must be a@1.sql"},
+		{"a@1.sql", head + "SELECT 1", "a@1.sql: header has no fields"},
+		{"a@1.sql", head + "-- fields: srcaddr\n-- param: n int = x; n\nSELECT 1", `a@1.sql:7: default: parameter n: "x" is not an integer`},
+		{"a@1.sql", head + "-- fields: srcaddr\n-- param: n color; n\nSELECT 1", `a@1.sql:7: param n: unknown type "color"`},
+		{"a@1.sql", head + "-- fields: srcaddr\n-- param: d enum; n\nSELECT 1", `a@1.sql:7: param d: only an enum lists values, and an enum must`},
+		{"a@1.sql", head + "-- fields: srcaddr\n-- colour: red\nSELECT 1", `a@1.sql:7: unknown header key "colour"`},
+		{"a@1.sql", head + "-- fields: srcaddr\nSELECT {{oops}}", `a@1.sql: template: a@1:1: function "oops" not defined`},
+	} {
+		_, err := Load(fstest.MapFS{tc.file: {Data: []byte(tc.src)}})
+		if err == nil || err.Error() != tc.err {
+			t.Errorf("Load error = %v\nwant %s", err, tc.err)
+		}
+	}
+}
+
+func TestParams(t *testing.T) {
+	for _, tc := range []struct {
+		p    Param
+		in   string
+		want any
+		err  string
+	}{
+		{p: Param{Name: "a", Type: IP}, in: "10.0.0.1", want: "10.0.0.1"},
+		{p: Param{Name: "a", Type: IP}, in: "::ffff:10.0.0.1", want: "10.0.0.1"},
+		{p: Param{Name: "a", Type: IP}, in: "10.0.0.256", err: `parameter a: "10.0.0.256" is not an IP address`},
+		{p: Param{Name: "n", Type: CIDR}, in: "10.0.0.1", want: "10.0.0.1/32"},
+		{p: Param{Name: "n", Type: CIDR}, in: "2600:1f18::/32", want: "2600:1f18::/32"},
+		{p: Param{Name: "n", Type: CIDR}, in: "10.0.0.1/16", err: `parameter n: "10.0.0.1/16" has host bits set; the network is 10.0.0.0/16`},
+		{p: Param{Name: "n", Type: CIDR}, in: "10.0.0.0/16' OR 1=1 --", err: `parameter n: "10.0.0.0/16' OR 1=1 --" is not an address or a CIDR network (10.0.0.0/16)`},
+		{p: Param{Name: "port", Type: Port}, in: "443", want: int64(443)},
+		{p: Param{Name: "port", Type: Port}, in: "65536", err: `parameter port: "65536" is not a port (0-65535)`},
+		{p: Param{Name: "proto", Type: Protocol}, in: "UDP", want: int64(17)},
+		{p: Param{Name: "proto", Type: Protocol}, in: "58", want: int64(58)},
+		{p: Param{Name: "proto", Type: Protocol}, in: "tcpp", err: `parameter proto: "tcpp" is not a protocol number (0-255) or one of ah, esp, gre, icmp, icmpv6, igmp, sctp, tcp, udp`},
+		{p: Param{Name: "at", Type: Timestamp}, in: "2026-01-05T10:00:00+01:00", want: int64(1767603600)},
+		{p: Param{Name: "at", Type: Timestamp}, in: "2026-01-05", want: int64(1767571200)},
+		{p: Param{Name: "gap", Type: Duration}, in: "2d", want: int64(172800)},
+		{p: Param{Name: "gap", Type: Duration}, in: "90s", want: int64(90)},
+		{p: Param{Name: "gap", Type: Duration}, in: "1.5s", err: `parameter gap: "1.5s" is not a positive whole number of seconds, minutes, hours or days (90s, 10m, 1h, 2d)`},
+		{p: Param{Name: "n", Type: Int}, in: "-3", want: int64(-3)},
+		{p: Param{Name: "dir", Type: Enum, Values: []string{"ingress", "egress"}}, in: "egress", want: "egress"},
+		{p: Param{Name: "dir", Type: Enum, Values: []string{"ingress", "egress"}}, in: "in", err: `parameter dir: "in" is not one of ingress, egress`},
+	} {
+		got, err := tc.p.Parse(tc.in)
+		if tc.err != "" {
+			if err == nil || err.Error() != tc.err {
+				t.Errorf("%s %q: error %v\nwant %s", tc.p.Type, tc.in, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("%s %q = %#v, %v; want %#v", tc.p.Type, tc.in, got, err, tc.want)
+		}
+	}
+}
+
+func TestResolve(t *testing.T) {
+	q, _ := Default().Get("rejects-on-port")
+	if _, err := q.Resolve(map[string]string{}); err == nil || err.Error() != "rejects-on-port@1 needs parameter port (port): pass --param port=VALUE" {
+		t.Errorf("missing: %v", err)
+	}
+	if _, err := q.Resolve(map[string]string{"port": "22", "prot": "tcp"}); err == nil || err.Error() != `rejects-on-port@1 has no parameter "prot" (it takes: port, protocol)` {
+		t.Errorf("unknown: %v", err)
+	}
+	v, err := q.Resolve(map[string]string{"port": "22"})
+	if err != nil || v["port"] != int64(22) || v["protocol"] != int64(6) {
+		t.Errorf("Resolve = %v, %v", v, err)
+	}
+}
+
+func TestLiteral(t *testing.T) {
+	for _, tc := range []struct {
+		in   any
+		want string
+		err  string
+	}{
+		{in: int64(42), want: "42"},
+		{in: "it's", want: "'it''s'"},
+		{in: `a\'b`, want: `'a\''b'`},
+		{in: "a\nb", err: `string "a\nb": control characters are not allowed in a parameter`},
+		{in: 1.5, err: "no SQL literal for float64"},
+	} {
+		got, err := Literal(tc.in)
+		if tc.err != "" {
+			if err == nil || err.Error() != tc.err {
+				t.Errorf("Literal(%#v) error %v, want %s", tc.in, err, tc.err)
+			}
+			continue
+		}
+		if got != tc.want || err != nil {
+			t.Errorf("Literal(%#v) = %s, %v; want %s", tc.in, got, err, tc.want)
+		}
+	}
+}
+
+func TestWindowPredicate(t *testing.T) {
+	q, _ := Default().Get("top-rejected-destinations")
+	vals, _ := q.Resolve(nil)
+	w, _ := partitions.NewWindow(time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC), time.Date(2026, 1, 5, 11, 0, 0, 0, time.UTC))
+	for _, tc := range []struct {
+		layout partitions.Layout
+		want   string
+		args   []any
+	}{
+		{partitions.Layout{}, `day = ? AND "end" >= ? AND start < ?`, []any{"2026/01/05", int64(1767607200), int64(1767610800)}},
+		{partitions.Layout{PerHour: true, Hive: true}, `year = ? AND month = ? AND day = ? AND hour BETWEEN ? AND ?`,
+			[]any{"2026", "01", "05", "09", "11"}},
+	} {
+		r, err := q.Render(RenderOptions{Dialect: Athena, Layout: tc.layout, Window: &w, Params: vals})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(r.SQL, tc.want) {
+			t.Errorf("%v: SQL lacks %s:\n%s", tc.layout, tc.want, r.SQL)
+		}
+		for i, a := range tc.args {
+			if r.Args[i] != a {
+				t.Errorf("%v: arg %d = %#v, want %#v", tc.layout, i, r.Args[i], a)
+			}
+		}
+	}
+}
+
+func TestCheckFields(t *testing.T) {
+	q := &Query{Name: "q", Version: 1, Fields: []string{"srcaddr", "flow-direction", "pkt-srcaddr"}}
+	v2, _ := flowlog.ParseFormat("default")
+	err := q.CheckFields([]flowlog.Format{v2})
+	want := "q@1 needs field(s) flow-direction (v5), pkt-srcaddr (v3), which the data's format lacks (" + v2.String() + "); create the flow log with a format that includes them"
+	if err == nil || err.Error() != want {
+		t.Errorf("CheckFields = %v\nwant %s", err, want)
+	}
+	all, _ := flowlog.ParseFormat("all")
+	if err := q.CheckFields([]flowlog.Format{all}); err != nil {
+		t.Error(err)
+	}
+}

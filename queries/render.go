@@ -1,0 +1,158 @@
+package queries
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"text/template"
+
+	"github.com/flowq/flowq/partitions"
+)
+
+// RenderOptions say where and how a query runs.
+type RenderOptions struct {
+	Dialect Dialect
+	Table   string            // the flow-log table; "flow_logs" when empty
+	Layout  partitions.Layout // the table's partition columns
+	Window  *partitions.Window
+	Params  Values // from Query.Resolve
+}
+
+// Rendered is a query ready to run: SQL with ? placeholders and the values to
+// bind to them, in order.
+type Rendered struct {
+	Query   *Query
+	Dialect Dialect
+	SQL     string
+	Args    []any
+	Params  Values
+	Window  *partitions.Window
+}
+
+// SHA256 identifies the rendered SQL in provenance.
+func (r *Rendered) SHA256() string {
+	sum := sha256.Sum256([]byte(r.SQL))
+	return hex.EncodeToString(sum[:])
+}
+
+// ExecutionParameters are Athena's: each bound value as an SQL literal, in
+// placeholder order.
+func (r *Rendered) ExecutionParameters() ([]string, error) {
+	out := make([]string, len(r.Args))
+	for i, a := range r.Args {
+		lit, err := r.Dialect.Literal(a)
+		if err != nil {
+			return nil, fmt.Errorf("%s: parameter %d: %w", r.Query.Ref(), i+1, err)
+		}
+		out[i] = lit
+	}
+	return out, nil
+}
+
+// Render writes the query's SQL for a dialect. Every parameter and window bound
+// becomes a ? placeholder with its value in Args; nothing the user typed is
+// pasted into the SQL.
+func (q *Query) Render(opts RenderOptions) (*Rendered, error) {
+	if opts.Dialect == nil {
+		return nil, errors.New("render: no dialect")
+	}
+	if opts.Table == "" {
+		opts.Table = "flow_logs"
+	}
+	r := &Rendered{Query: q, Dialect: opts.Dialect, Params: opts.Params, Window: opts.Window}
+	t, err := q.tmpl.Clone()
+	if err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	if err := t.Funcs(renderFuncs(&renderer{opts: opts, out: r})).Execute(&b, nil); err != nil {
+		return nil, fmt.Errorf("render %s for %s: %w", q.Ref(), opts.Dialect.Name(), err)
+	}
+	r.SQL = b.String() + "\n"
+	return r, nil
+}
+
+// renderer collects the bound values while the template runs.
+type renderer struct {
+	opts RenderOptions
+	out  *Rendered
+}
+
+// renderFuncs are the template's functions. With a nil renderer they only
+// exist, so that templates parse when the library loads.
+//
+//	{{table}}                       the flow-log table
+//	{{param "name"}}                a bound parameter
+//	{{window}}                      the partition predicate and exact time condition
+//	{{timestamp "start"}}           Unix seconds as a timestamp
+//	{{in_network "param" "srcaddr"}} the address lies in a cidr parameter
+//	{{approx_distinct "srcaddr"}}   an approximate distinct count
+//	{{regexp_like "col" "param"}}   a regex parameter matches part of col
+func renderFuncs(r *renderer) template.FuncMap {
+	return template.FuncMap{
+		"table":           func() string { return r.opts.Table },
+		"param":           func(name string) (string, error) { return r.param(name) },
+		"window":          func() string { return r.window() },
+		"timestamp":       func(expr string) string { return r.opts.Dialect.Timestamp(expr) },
+		"approx_distinct": func(expr string) string { return r.opts.Dialect.ApproxDistinct(expr) },
+		"in_network": func(param, addr string) (string, error) {
+			p, err := r.param(param)
+			if err != nil {
+				return "", err
+			}
+			return r.opts.Dialect.InNetwork(p, addr), nil
+		},
+		"regexp_like": func(expr, param string) (string, error) {
+			p, err := r.param(param)
+			if err != nil {
+				return "", err
+			}
+			return r.opts.Dialect.RegexpLike(expr, p), nil
+		},
+	}
+}
+
+func (r *renderer) bind(v any) string {
+	r.out.Args = append(r.out.Args, v)
+	return "?"
+}
+
+func (r *renderer) param(name string) (string, error) {
+	v, ok := r.opts.Params[name]
+	if !ok {
+		if r.out.Query.Param(name) == nil {
+			return "", fmt.Errorf("the SQL uses parameter %q, which the header does not declare", name)
+		}
+		return "", fmt.Errorf("parameter %q has no value (resolve the parameters first)", name)
+	}
+	return r.bind(v), nil
+}
+
+// window is the time condition: partition predicates that select the folders
+// that can hold the window's records (widened by the delivery slack), then the
+// exact overlap on start and "end". Without a window every row qualifies.
+func (r *renderer) window() string {
+	w := r.opts.Window
+	if w == nil {
+		return "TRUE"
+	}
+	var terms []string
+	for _, term := range r.opts.Layout.Filter(*w) {
+		var conds []string
+		for _, c := range term {
+			if c.Lo == c.Hi {
+				conds = append(conds, c.Column+" = "+r.bind(c.Lo))
+			} else {
+				conds = append(conds, c.Column+" BETWEEN "+r.bind(c.Lo)+" AND "+r.bind(c.Hi))
+			}
+		}
+		terms = append(terms, strings.Join(conds, " AND "))
+	}
+	part := terms[0]
+	if len(terms) > 1 {
+		part = "((" + strings.Join(terms, ") OR (") + "))"
+	}
+	return part + ` AND "end" >= ` + r.bind(w.From.Unix()) + " AND start < " + r.bind(w.To.Unix())
+}
