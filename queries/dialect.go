@@ -77,9 +77,9 @@ func (athena) InNetwork(network, addr string) string {
 	return "contains(" + network + ", CAST(" + addr + " AS IPADDRESS))"
 }
 
-func (athena) ApproxDistinct(e string) string    { return "approx_distinct(" + e + ")" }
-func (athena) RegexpLike(e, p string) string     { return "regexp_like(" + e + ", " + p + ")" }
-func (athena) Literal(v any) (string, error) { return Literal(v) }
+func (athena) ApproxDistinct(e string) string { return "approx_distinct(" + e + ")" }
+func (athena) RegexpLike(e, p string) string  { return "regexp_like(" + e + ", " + p + ")" }
+func (athena) Literal(v any) (string, error)  { return Literal(v) }
 
 // Literal is the one function that writes a value as an SQL literal, for
 // Athena's ExecutionParameters (which are literals, not values). Strings are
