@@ -5,11 +5,16 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"text/template"
 
 	"github.com/flowq/flowq/partitions"
 )
+
+// tablePattern is the table names Render accepts: the name is written into the
+// SQL, so it is checked, never quoted blindly.
+var tablePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$`)
 
 // RenderOptions say where and how a query runs.
 type RenderOptions struct {
@@ -60,6 +65,9 @@ func (q *Query) Render(opts RenderOptions) (*Rendered, error) {
 	}
 	if opts.Table == "" {
 		opts.Table = "flow_logs"
+	}
+	if !tablePattern.MatchString(opts.Table) {
+		return nil, fmt.Errorf("table %q: want a name or database.name of letters, digits and underscores", opts.Table)
 	}
 	r := &Rendered{Query: q, Dialect: opts.Dialect, Params: opts.Params, Window: opts.Window}
 	t, err := q.tmpl.Clone()

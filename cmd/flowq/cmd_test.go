@@ -205,12 +205,14 @@ func TestSQL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.String() != "dstaddr\tn\n10.0.1.200\t200\n" || !strings.HasPrefix(errOut.String(), "1 row(s) from 28 file(s)") {
+	if out.String() != "dstaddr\tn\n10.0.1.200\t200\n" || !strings.HasPrefix(errOut.String(), "query: 1 row(s) from 28 file(s)") {
 		t.Errorf("out %q err %q", out, errOut)
 	}
 	for args, want := range map[string]string{
-		"--from x --to 2026-01-01":          `--from "x": want RFC 3339`,
-		"--from 2026-01-01":                 "--from and --to go together",
+		"--from x --to 2026-01-01":          `--from: time "x": want RFC 3339`,
+		"--from 2026-01-01":                 "--from needs --to (or use --since)",
+		"--since 2h --from 2026-01-01":      "--since and --from both set the start: give one",
+		"--since 2x":                        `--since "2x": want a duration like 90m, 2h or 7d`,
 		"--from 2026-01-02 --to 2026-01-01": "time window: from 2026-01-02T00:00:00Z is not before to 2026-01-01T00:00:00Z",
 	} {
 		f, _, _ := testFactory(t)

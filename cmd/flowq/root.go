@@ -77,6 +77,8 @@ func newRootCmd(f *Factory) *cobra.Command {
 		newCmdFormats(f),
 		newCmdSample(f, nil),
 		newCmdDemo(f, nil),
+		newCmdQueries(f),
+		newCmdRun(f, nil),
 		newCmdSQL(f, nil),
 	)
 	return root
@@ -96,7 +98,9 @@ func run(args []string, io *iostreams.IOStreams) int {
 		fmt.Fprintln(io.ErrOut, "flowq: cancelled")
 		return exitCancelled
 	}
-	fmt.Fprintln(io.ErrOut, "flowq:", err)
+	// One line: engines' messages can carry a multi-line excerpt of the SQL.
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	fmt.Fprintln(io.ErrOut, "flowq:", msg)
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
 		fmt.Fprintln(io.ErrOut, "Run 'flowq --help' for usage.")

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/flowq/flowq/localdb"
+	"github.com/flowq/flowq/partitions"
+	"github.com/flowq/flowq/queries"
+	"github.com/flowq/flowq/report"
+)
+
+// windowFlags are --from, --to and --since, shared by the commands that read a
+// time window.
+type windowFlags struct {
+	From, To, Since string
+}
+
+func (w *windowFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&w.From, "from", "", "start of the time window: RFC 3339, 2026-01-05T10:00 (UTC) or a date")
+	cmd.Flags().StringVar(&w.To, "to", "", "end of the time window, exclusive (default with --since: now)")
+	cmd.Flags().StringVar(&w.Since, "since", "", "the window is the last DURATION (90m, 2h, 7d) up to --to or now")
+}
+
+// window returns the window the flags describe, or nil when none was given.
+func (w *windowFlags) window(now time.Time) (*partitions.Window, error) {
+	if w.From == "" && w.To == "" && w.Since == "" {
+		return nil, nil
+	}
+	if w.Since != "" && w.From != "" {
+		return nil, usageErrorf("--since and --from both set the start: give one")
+	}
+	to := now.UTC().Truncate(time.Second)
+	if w.To != "" {
+		t, err := queries.ParseTime(w.To)
+		if err != nil {
+			return nil, usageErrorf("--to: %v", err)
+		}
+		to = t
+	} else if w.Since == "" {
+		return nil, usageErrorf("--from needs --to (or use --since)")
+	}
+	var from time.Time
+	if w.Since != "" {
+		d, err := queries.ParseDuration(w.Since)
+		if err != nil || d <= 0 {
+			return nil, usageErrorf("--since %q: want a duration like 90m, 2h or 7d", w.Since)
+		}
+		from = to.Add(-d)
+	} else {
+		if w.From == "" {
+			return nil, usageErrorf("--to needs --from (or --since)")
+		}
+		t, err := queries.ParseTime(w.From)
+		if err != nil {
+			return nil, usageErrorf("--from: %v", err)
+		}
+		from = t
+	}
+	win, err := partitions.NewWindow(from, to)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return &win, nil
+}
+
+// outputFlag registers -o and returns where its value lands.
+func outputFlag(cmd *cobra.Command, target *string) {
+	names := make([]string, len(report.Formats))
+	for i, f := range report.Formats {
+		names[i] = string(f)
+	}
+	cmd.Flags().StringVarP(target, "output", "o", "table", "output format: "+strings.Join(names, ", "))
+}
+
+// localFlags are the options of commands that read downloaded files.
+type localFlags struct {
+	Paths  []string
+	Strict bool
+}
+
+func (l *localFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringSliceVar(&l.Paths, "local", nil, "files, folders or globs of downloaded flow logs (or a Parquet cache)")
+	cmd.Flags().BoolVar(&l.Strict, "strict", false, "fail on bad lines instead of reporting them")
+}
+
+// openLocal opens the dataset and reports its bad lines on stderr.
+func openLocal(ctx context.Context, f *Factory, l localFlags, w *partitions.Window) (*localdb.DB, error) {
+	opts := localdb.Options{Strict: l.Strict, Window: w}
+	if cache, err := f.CacheDir(); err == nil {
+		opts.VerifyCache = filepath.Join(cache, "verified.json")
+	}
+	db, err := localdb.Open(ctx, l.Paths, opts)
+	if err != nil {
+		return nil, err
+	}
+	bad := db.BadLines()
+	for i, b := range bad {
+		if i == 5 {
+			fmt.Fprintf(f.IO.ErrOut, "… and %d more bad lines (--strict fails on them)\n", len(bad)-5)
+			break
+		}
+		fmt.Fprintln(f.IO.ErrOut, "bad line skipped:", b)
+	}
+	return db, nil
+}
+
+// parseParams reads --param k=v flags.
+func parseParams(list []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, kv := range list {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, usageErrorf("--param %q: want NAME=VALUE", kv)
+		}
+		if _, dup := out[k]; dup {
+			return nil, usageErrorf("--param %s given twice", k)
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+// summary is the line on stderr after a result: what was read and how long it took.
+func summary(res *queries.Result) string {
+	p := res.Provenance
+	what := p.Query
+	if what == "" {
+		what = "query"
+	}
+	return fmt.Sprintf("%s: %d row(s) from %d file(s) in %s", what, p.Rows, p.Files, p.Elapsed.Round(time.Millisecond))
+}

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/flowq/flowq/partitions"
+	"github.com/flowq/flowq/queries"
+)
+
+func newCmdQueries(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "queries",
+		Short: "List, show and render the query library",
+		Long: `The query library: root-cause and compliance SQL with typed parameters, each published as
+name@version. A published version never changes; pin one with NAME@VERSION.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return queriesListRun(&QueriesOptions{Factory: f})
+		},
+	}
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List the newest version of each query (--all: every version)",
+		Args:  cobra.NoArgs,
+	}
+	listOpts := &QueriesOptions{Factory: f}
+	list.Flags().BoolVar(&listOpts.All, "all", false, "list every published version")
+	list.RunE = func(cmd *cobra.Command, args []string) error { return queriesListRun(listOpts) }
+	cmd.AddCommand(list, newCmdQueriesShow(f, nil), newCmdQueriesRender(f, nil))
+	return cmd
+}
+
+// QueriesOptions are the inputs of flowq queries list and show.
+type QueriesOptions struct {
+	Factory *Factory
+	All     bool
+	Query   string
+}
+
+func queriesListRun(opts *QueriesOptions) error {
+	lib := queries.Default()
+	list := lib.Latest()
+	if opts.All {
+		list = lib.All()
+	}
+	tw := tabwriter.NewWriter(opts.Factory.IO.Out, 0, 4, 2, ' ', 0)
+	for _, q := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", q.Ref(), strings.Join(q.Tags, ","), q.Title)
+	}
+	return tw.Flush()
+}
+
+func newCmdQueriesShow(f *Factory, runF func(*QueriesOptions) error) *cobra.Command {
+	opts := &QueriesOptions{Factory: f}
+	return &cobra.Command{
+		Use:   "show NAME[@VERSION]",
+		Short: "Show a query: what it answers, its parameters, the fields it needs and its SQL",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Query = args[0]
+			if runF != nil {
+				return runF(opts)
+			}
+			return queriesShowRun(opts)
+		},
+	}
+}
+
+func queriesShowRun(opts *QueriesOptions) error {
+	q, err := queries.Default().Get(opts.Query)
+	if err != nil {
+		return usageError{err}
+	}
+	out := opts.Factory.IO.Out
+	fmt.Fprintf(out, "%s  %s\n\n%s\n\nTags:   %s\nFields: %s\n", q.Ref(), q.Title, q.Description,
+		strings.Join(q.Tags, ", "), strings.Join(q.Fields, ", "))
+	if len(q.Params) > 0 {
+		fmt.Fprintln(out, "\nParameters:")
+		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+		for _, p := range q.Params {
+			typ := string(p.Type)
+			if p.Type == queries.Enum {
+				typ += "(" + strings.Join(p.Values, "|") + ")"
+			}
+			def := "required"
+			if !p.Required() {
+				def = "default " + p.Default
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", p.Name, typ, def, p.Description)
+		}
+		tw.Flush()
+	}
+	fmt.Fprintf(out, "\nSHA-256: %s\n\n%s\n", q.SourceSHA256(), q.SQL)
+	return nil
+}
+
+// QueriesRenderOptions are the inputs of flowq queries render.
+type QueriesRenderOptions struct {
+	Factory *Factory
+	Query   string
+	Engine  string
+	Table   string
+	Layout  string
+	PerHour bool
+	Window  windowFlags
+	Params  []string
+}
+
+func newCmdQueriesRender(f *Factory, runF func(*QueriesRenderOptions) error) *cobra.Command {
+	opts := &QueriesRenderOptions{Factory: f}
+	cmd := &cobra.Command{
+		Use:   "render NAME[@VERSION] --engine duckdb|athena",
+		Short: "Print a query's SQL for an engine, with its bound parameters",
+		Long: `Print the SQL a query runs, for DuckDB or Athena (Trino). Parameters and the time window are
+? placeholders; a comment lists their values as SQL literals, which are Athena's
+ExecutionParameters. The partition predicate follows --layout and --per-hour.`,
+		Example: `  flowq queries render rejects-on-port --engine athena --param port=22 --since 2h --table vpc_flow_logs`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Query = args[0]
+			if runF != nil {
+				return runF(opts)
+			}
+			return queriesRenderRun(opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Engine, "engine", "athena", "SQL dialect: duckdb or athena")
+	cmd.Flags().StringVar(&opts.Table, "table", "flow_logs", "the flow-log table")
+	cmd.Flags().StringVar(&opts.Layout, "layout", "default", "S3 layout of the table's partitions: default or hive")
+	cmd.Flags().BoolVar(&opts.PerHour, "per-hour", false, "the table is partitioned per hour")
+	opts.Window.register(cmd)
+	cmd.Flags().StringArrayVarP(&opts.Params, "param", "p", nil, "a query parameter NAME=VALUE (repeatable)")
+	return cmd
+}
+
+func queriesRenderRun(opts *QueriesRenderOptions) error {
+	q, err := queries.Default().Get(opts.Query)
+	if err != nil {
+		return usageError{err}
+	}
+	dialect, err := queries.ParseDialect(opts.Engine)
+	if err != nil {
+		return usageError{err}
+	}
+	layout, err := partitions.ParseLayout(opts.Layout, opts.PerHour)
+	if err != nil {
+		return usageError{err}
+	}
+	given, err := parseParams(opts.Params)
+	if err != nil {
+		return err
+	}
+	vals, err := q.Resolve(given)
+	if err != nil {
+		return usageError{err}
+	}
+	w, err := opts.Window.window(opts.Factory.Now())
+	if err != nil {
+		return err
+	}
+	r, err := q.Render(queries.RenderOptions{Dialect: dialect, Table: opts.Table, Layout: layout, Window: w, Params: vals})
+	if err != nil {
+		return err
+	}
+	lits, err := r.ExecutionParameters()
+	if err != nil {
+		return err
+	}
+	out := opts.Factory.IO.Out
+	fmt.Fprintf(out, "-- %s for %s; SQL SHA-256 %s\n", q.Ref(), dialect.Name(), r.SHA256())
+	if w == nil {
+		fmt.Fprintln(out, "-- no time window: every partition is read (give --from/--to or --since)")
+	}
+	fmt.Fprint(out, r.SQL)
+	fmt.Fprintf(out, "-- parameters: %s\n", strings.Join(lits, ", "))
+	return nil
+}

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/flowq/flowq/partitions"
+)
+
+func TestNewCmdRun(t *testing.T) {
+	tests := []struct {
+		args    []string
+		want    RunOptions
+		wantErr string
+	}{
+		{args: []string{"rejects-on-port@1", "--local", "a,b", "--since", "2h", "-p", "port=22", "--param", "protocol=udp", "-o", "json"},
+			want: RunOptions{Query: "rejects-on-port@1", Local: localFlags{Paths: []string{"a", "b"}}, Window: windowFlags{Since: "2h"},
+				Params: []string{"port=22", "protocol=udp"}, Output: "json"}},
+		{args: []string{"x"}, wantErr: "--local is required"},
+		{args: []string{"x", "--local", "a", "-o", "xml"}, wantErr: `output format "xml"`},
+		{args: []string{"--local", "a"}, wantErr: "accepts 1 arg(s), received 0"},
+	}
+	for _, tt := range tests {
+		f, _, _ := testFactory(t)
+		var got *RunOptions
+		err := execute(t, newCmdRun(f, func(o *RunOptions) error { got = o; return nil }), tt.args...)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%v: error %v, want %q", tt.args, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got.Factory = nil
+		if !reflect.DeepEqual(*got, tt.want) {
+			t.Errorf("%v:\n got %+v\nwant %+v", tt.args, *got, tt.want)
+		}
+	}
+}
+
+func TestWindowFlags(t *testing.T) {
+	now := time.Date(2026, 1, 10, 12, 30, 15, 0, time.UTC)
+	for _, tc := range []struct {
+		w    windowFlags
+		want string
+	}{
+		{windowFlags{Since: "2h"}, "2026-01-10T10:30:15Z 2026-01-10T12:30:15Z"},
+		{windowFlags{Since: "1d", To: "2026-01-05"}, "2026-01-04T00:00:00Z 2026-01-05T00:00:00Z"},
+		{windowFlags{From: "2026-01-05T10:00", To: "2026-01-05T12:00:00+01:00"}, "2026-01-05T10:00:00Z 2026-01-05T11:00:00Z"},
+		{windowFlags{}, "<nil>"},
+	} {
+		w, err := tc.w.window(now)
+		got := "<nil>"
+		if w != nil {
+			got = w.From.Format(time.RFC3339) + " " + w.To.Format(time.RFC3339)
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("%+v = %s, %v; want %s", tc.w, got, err, tc.want)
+		}
+	}
+}
+
+// TestRunLayouts: the same question over the same records in each of the four
+// layouts gives the same answer.
+func TestRunLayouts(t *testing.T) {
+	var answers []string
+	for _, l := range partitions.Layouts() {
+		dir := t.TempDir()
+		args := []string{"sample", "--out", dir, "--records", "4000", "--layout", map[bool]string{false: "default", true: "hive"}[l.Hive]}
+		if l.PerHour {
+			args = append(args, "--per-hour")
+		}
+		if code, _, errOut := runArgs(args...); code != 0 {
+			t.Fatal(errOut)
+		}
+		code, out, errOut := runArgs("run", "top-rejected-destinations", "--local", dir, "--from", "2026-01-05T02:00", "--to", "2026-01-05T12:00", "-o", "json")
+		if code != 0 {
+			t.Fatalf("%s: %s", l, errOut)
+		}
+		var doc struct {
+			Provenance struct {
+				Query string `json:"query"`
+				SHA   string `json:"sql_sha256"`
+				Files int    `json:"files_read"`
+			} `json:"provenance"`
+			Rows []map[string]any `json:"rows"`
+		}
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if doc.Provenance.Query != "top-rejected-destinations@1" || len(doc.Provenance.SHA) != 64 || doc.Provenance.Files != 124 {
+			t.Errorf("%s: provenance %+v", l, doc.Provenance)
+		}
+		if len(doc.Rows) != 10 || doc.Rows[0]["dstaddr"] != "10.0.2.200" || doc.Rows[0]["rejects"] != float64(1022) {
+			t.Errorf("%s: rows %v", l, doc.Rows)
+		}
+		rows, _ := json.Marshal(doc.Rows)
+		answers = append(answers, string(rows))
+	}
+	for i := range answers {
+		if answers[i] != answers[0] {
+			t.Errorf("layout %d answers differently:\n%s\n%s", i, answers[i], answers[0])
+		}
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errOut := runArgs("sample", "--out", dir, "--records", "500", "--scenario", "icmp"); code != 0 {
+		t.Fatal(errOut)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"run", "nope", "--local", dir}, 2, "flowq: no query named nope (flowq queries list shows them)\n"},
+		{[]string{"run", "rejects-on-port", "--local", dir, "-p", "port=99999"}, 2, "flowq: rejects-on-port@1: parameter port: \"99999\" is not a port (0-65535)\n"},
+		{[]string{"run", "rejects-on-port", "--local", dir, "-p", "port"}, 2, "flowq: --param \"port\": want NAME=VALUE\n"},
+		{[]string{"sql", "SELECT nope FROM flow_logs", "--local", dir}, 1, "flowq: query: Binder Error: Referenced column \"nope\" not found in FROM clause!\n"},
+	} {
+		code, _, errOut := runArgs(tc.args...)
+		first, _, _ := strings.Cut(errOut, "Run 'flowq")
+		if code != tc.code || first != tc.want {
+			t.Errorf("%v: exit %d, stderr %q; want %d %q", tc.args, code, errOut, tc.code, tc.want)
+		}
+	}
+}
+
+func TestQueriesCommands(t *testing.T) {
+	code, out, _ := runArgs("queries", "list")
+	if code != 0 || !strings.Contains(out, "top-rejected-destinations@1  rca,security    Top rejected destinations\n") {
+		t.Errorf("list: %d %q", code, out)
+	}
+	code, out, _ = runArgs("queries", "show", "rejects-on-port@1")
+	if code != 0 || !strings.Contains(out, "  port      port      required     the destination port\n") ||
+		!strings.Contains(out, "  protocol  protocol  default tcp  the IP protocol, by name or number\n") {
+		t.Errorf("show: %d\n%s", code, out)
+	}
+	code, out, _ = runArgs("queries", "render", "rejects-on-port", "--engine", "athena", "-p", "port=22",
+		"--from", "2026-01-05T10:00", "--to", "2026-01-05T11:00", "--table", "vpc.flow_logs")
+	if code != 0 || !strings.Contains(out, "FROM vpc.flow_logs\n") || !strings.Contains(out, "AND dstport = ?\n") ||
+		!strings.HasSuffix(out, "-- parameters: 22, 6, '2026/01/05', 1767607200, 1767610800\n") {
+		t.Errorf("render: %d\n%s", code, out)
+	}
+	if code, _, errOut := runArgs("queries", "render", "rejects-on-port", "-p", "port=22", "--table", "x; DROP TABLE y"); code != 1 ||
+		!strings.Contains(errOut, `table "x; DROP TABLE y": want a name`) {
+		t.Errorf("bad table: %d %s", code, errOut)
+	}
+}
