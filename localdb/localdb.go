@@ -42,6 +42,8 @@ type DB struct {
 	formats  []flowlog.Format
 	badLines []BadLine
 	records  int64
+	checks   map[string]checked
+	reads    map[string]string // text file → the SELECT of its good records alone
 }
 
 // Open finds the files under paths, checks the text files (gzip integrity, bad
@@ -66,6 +68,7 @@ func Open(ctx context.Context, paths []string, opts Options) (*DB, error) {
 	if err := cache.save(); err != nil {
 		return nil, fmt.Errorf("save verification cache %s: %w", opts.VerifyCache, err)
 	}
+	d.checks = checks
 	for _, f := range files {
 		ch := checks[f.Path]
 		d.badLines = append(d.badLines, ch.BadLines...)
@@ -232,9 +235,13 @@ func (d *DB) createView(ctx context.Context, checks map[string]checked, fallback
 	}
 
 	var parts []string
+	d.reads = map[string]string{}
 	for _, g := range groups {
 		d.formats = appendFormat(d.formats, g.format)
 		parts = append(parts, textSelect(g.format, g.files, g.header))
+		for _, path := range g.files {
+			d.reads[path] = textSelect(g.format, []string{path}, g.header)
+		}
 	}
 	for i, path := range dirty {
 		sel, format, err := d.loadGoodLines(ctx, i, path, fallback)
@@ -244,6 +251,7 @@ func (d *DB) createView(ctx context.Context, checks map[string]checked, fallback
 		if sel != "" {
 			d.formats = appendFormat(d.formats, format)
 			parts = append(parts, sel)
+			d.reads[path] = sel
 		}
 	}
 	if len(parquet) > 0 {

@@ -84,3 +84,56 @@ func TestRunQueryMissingFields(t *testing.T) {
 		t.Errorf("error %v\nwant %s", err, want)
 	}
 }
+
+// TestLibraryOnParquetCache runs the conformance suite over an imported cache,
+// and checks that a second import converts nothing.
+func TestLibraryOnParquetCache(t *testing.T) {
+	src, cache := t.TempDir(), t.TempDir()
+	truth, err := sample.Generate(context.Background(), src, enginetest.Options(partitions.Layout{PerHour: true}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := localdb.Import(context.Background(), []string{src}, cache, localdb.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Written != truth.Files || st.Records != truth.Records || len(st.BadLines) != 0 {
+		t.Fatalf("import %+v, want %d files %d records", st, truth.Files, truth.Records)
+	}
+	db := open(t, []string{cache}, localdb.Options{})
+	if db.Layout() != (partitions.Layout{PerHour: true}) || len(db.Files()) != truth.Files {
+		t.Errorf("cache layout %v, %d files", db.Layout(), len(db.Files()))
+	}
+	enginetest.Run(t, db, truth)
+
+	again, err := localdb.Import(context.Background(), []string{src}, cache, localdb.Options{})
+	if err != nil || again.Written != 0 || again.UpToDate != truth.Files {
+		t.Errorf("second import %+v, %v: want every file up to date", again, err)
+	}
+}
+
+// TestImportBadLines: a file's bad lines are reported and its good records
+// imported.
+func TestImportBadLines(t *testing.T) {
+	src, cache := t.TempDir(), t.TempDir()
+	writeGzip(t, filepath.Join(src, "a.log.gz"), "version srcaddr dstaddr start end action\n"+
+		"2 10.0.0.1 10.0.0.2 100 160 ACCEPT\n2 10.0.0.1 oops\n2 10.0.0.3 10.0.0.2 100 160 REJECT\n")
+	st, err := localdb.Import(context.Background(), []string{src}, cache, localdb.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Written != 1 || st.Records != 2 || len(st.BadLines) != 1 || st.BadLines[0].Line != 3 {
+		t.Fatalf("import %+v", st)
+	}
+	db := open(t, []string{cache}, localdb.Options{})
+	res, err := db.RunSQL(context.Background(), `SELECT srcaddr, action, day FROM flow_logs ORDER BY srcaddr`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(res.Rows); got != "[[10.0.0.1 ACCEPT 1970/01/01] [10.0.0.3 REJECT 1970/01/01]]" {
+		t.Errorf("rows %s", got)
+	}
+	if _, err := os.Stat(filepath.Join(cache, "unplaced", "a.log.parquet")); err != nil {
+		t.Error(err)
+	}
+}

@@ -80,6 +80,7 @@ func newRootCmd(f *Factory) *cobra.Command {
 		newCmdQueries(f),
 		newCmdRun(f, nil),
 		newCmdSQL(f, nil),
+		newCmdImport(f, nil),
 	)
 	return root
 }

@@ -66,9 +66,11 @@ func TestWindowFlags(t *testing.T) {
 }
 
 // TestRunLayouts: the same question over the same records in each of the four
-// layouts gives the same answer.
+// layouts, and over a Parquet cache imported from the last, gives the same
+// answer.
 func TestRunLayouts(t *testing.T) {
 	var answers []string
+	var dirs []string
 	for _, l := range partitions.Layouts() {
 		dir := t.TempDir()
 		args := []string{"sample", "--out", dir, "--records", "4000", "--layout", map[bool]string{false: "default", true: "hive"}[l.Hive]}
@@ -78,6 +80,15 @@ func TestRunLayouts(t *testing.T) {
 		if code, _, errOut := runArgs(args...); code != 0 {
 			t.Fatal(errOut)
 		}
+		dirs = append(dirs, dir)
+	}
+	cache := t.TempDir()
+	code, out, errOut := runArgs("import", dirs[len(dirs)-1], "--to", cache)
+	if code != 0 || !strings.HasPrefix(out, "288 file(s): 288 converted (") {
+		t.Fatalf("import: %d %s %s", code, out, errOut)
+	}
+	for _, dir := range append(dirs, cache) {
+		l := dir
 		code, out, errOut := runArgs("run", "top-rejected-destinations", "--local", dir, "--from", "2026-01-05T02:00", "--to", "2026-01-05T12:00", "-o", "json")
 		if code != 0 {
 			t.Fatalf("%s: %s", l, errOut)
