@@ -171,8 +171,13 @@ func TestDemoRun(t *testing.T) {
 	if err := execute(t, cmd); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"flow-log records in 576 files (2026-01-05 to 2026-01-07)", "0 bad lines",
-		"1. 10.0.2.200", "ssh-rejected", "port-scan", "nacl-return-reject", "one-way", "nodata-skipdata", "top-talker", "ipv6", "icmp"} {
+	for _, want := range []string{"81449 flow-log records in 576 files, 2026-01-05 to 2026-01-07 (sample data in AWS's layout, 0 bad lines)",
+		"10.0.2.200 tops the list with 1022 rejects from about 1 source(s) (the port-scan incident",
+		"10.0.1.200 refused 200 SSH attempts from 40 sources on eni-00a7a6d3b21ecb97e (the ssh-rejected incident",
+		"10.0.3.201:5432 answered 30 connections from 10.0.2.201 and every reply was rejected on its way back (the nacl-return-reject incident",
+		"10.0.2.202 sent 20 records to 192.0.2.10:8443 and nothing came back (the one-way incident",
+		"eni-00b30abda0f36ec55 had NODATA from Jan 06 00:00 to Jan 06 01:00 (the nodata-skipdata incident",
+		"Replies b->a: 5 accepted, 5 rejected (the icmp incident)", "top-talker", "ipv6"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}

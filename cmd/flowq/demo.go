@@ -1,17 +1,20 @@
 package main
 
 import (
-	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/flowq/flowq/flowlog"
+	"github.com/flowq/flowq/localdb"
+	"github.com/flowq/flowq/queries"
+	"github.com/flowq/flowq/report"
 	"github.com/flowq/flowq/sample"
 )
 
@@ -25,8 +28,11 @@ func newCmdDemo(f *Factory, runF func(*DemoOptions) error) *cobra.Command {
 	opts := &DemoOptions{Factory: f}
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Generate sample flow logs once and walk through what they show",
-		Args:  cobra.NoArgs,
+		Short: "Generate sample flow logs once and walk through what the query library finds in them",
+		Long: `Generate two days of sample flow logs in AWS's layout (once, into flowq's cache folder), then
+run a short tour of the query library over them in the local engine and say what each finding
+means. The data holds staged incidents; the tour finds them the way you would in your own logs.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
 				return runF(opts)
@@ -40,6 +46,132 @@ func newCmdDemo(f *Factory, runF func(*DemoOptions) error) *cobra.Command {
 
 // demoSeed fixes the demo data; changing the generator changes the folder name.
 const demoSeed = 1
+
+// A demoStep runs one library query and explains its answer. Explanations read
+// the result and match it to the staged incidents through the truth, so they
+// describe what was found, not what was planted.
+type demoStep struct {
+	question string
+	query    string
+	params   func(t *sample.Truth) map[string]string
+	explain  func(res *queries.Result, t *sample.Truth) string
+}
+
+var demoSteps = []demoStep{
+	{
+		question: "What was rejected the most?",
+		query:    "top-rejected-destinations",
+		explain: func(res *queries.Result, t *sample.Truth) string {
+			if len(res.Rows) == 0 {
+				return "Nothing was rejected."
+			}
+			dst := cell(res, 0, "dstaddr")
+			return fmt.Sprintf("%s tops the list with %s rejects from about %s source(s)%s. Many rejects from one source "+
+				"across many ports is a scan; from many sources on one port, a service the security group does not expose.",
+				dst, cell(res, 0, "rejects"), cell(res, 0, "sources_approx"), incident(t, dst))
+		},
+	},
+	{
+		question: "Who is refused on SSH (port 22)?",
+		query:    "rejects-on-port",
+		params:   func(*sample.Truth) map[string]string { return map[string]string{"port": "22"} },
+		explain: func(res *queries.Result, t *sample.Truth) string {
+			if len(res.Rows) == 0 {
+				return "No SSH rejects."
+			}
+			dst := cell(res, 0, "dstaddr")
+			return fmt.Sprintf("%s refused %s SSH attempts from %s sources on %s%s: the security group does not allow them, "+
+				"which is what you want for internet sources, and the first thing to check when your own bastion access fails.",
+				dst, cell(res, 0, "rejects"), cell(res, 0, "sources"), cell(res, 0, "interface_id"), incident(t, dst))
+		},
+	},
+	{
+		question: "Are replies rejected although their connection was accepted?",
+		query:    "return-path-rejects",
+		explain: func(res *queries.Result, t *sample.Truth) string {
+			if len(res.Rows) == 0 {
+				return "No rejected replies: return paths are open."
+			}
+			server := cell(res, 0, "server")
+			return fmt.Sprintf("%s:%s answered %s connections from %s and every reply was rejected on its way back%s. "+
+				"Security groups are stateful, so this is a network ACL: allow the ephemeral ports (1024-65535) outbound from the server's subnet.",
+				server, cell(res, 0, "server_port"), cell(res, 0, "rejected_replies"), cell(res, 0, "client"), incident(t, server))
+		},
+	},
+	{
+		question: "Which accepted flows never got an answer?",
+		query:    "one-way-flows",
+		explain: func(res *queries.Result, t *sample.Truth) string {
+			if len(res.Rows) == 0 {
+				return "Every accepted flow has traffic back."
+			}
+			dst := cell(res, 0, "dstaddr")
+			return fmt.Sprintf("%s sent %s records to %s:%s and nothing came back%s: the service is down, filtered further on, "+
+				"or answers by another path.", cell(res, 0, "srcaddr"), cell(res, 0, "records"), dst, cell(res, 0, "dstport"), incident(t, dst))
+		},
+	},
+	{
+		question: "Which interfaces logged nothing, or lost records?",
+		query:    "nodata-skipdata",
+		explain: func(res *queries.Result, t *sample.Truth) string {
+			if len(res.Rows) == 0 {
+				return "No NODATA or SKIPDATA records."
+			}
+			eni := cell(res, 0, "interface_id")
+			return fmt.Sprintf("%s had %s from %s to %s%s. NODATA means no traffic reached the interface; SKIPDATA means "+
+				"records were lost, so an audit of that time must say the log is incomplete.",
+				eni, cell(res, 0, "log_status"), cell(res, 0, "run_start"), cell(res, 0, "run_end"), incident(t, eni))
+		},
+	},
+	{
+		question: "Between the pinging hosts, what happened in each direction?",
+		query:    "conversation-summary",
+		params: func(t *sample.Truth) map[string]string {
+			for _, s := range t.Scenarios {
+				if s.Name == "icmp" {
+					return map[string]string{"a": fmt.Sprint(s.Facts["src"]), "b": fmt.Sprint(s.Facts["dst"])}
+				}
+			}
+			return nil
+		},
+		explain: func(res *queries.Result, t *sample.Truth) string {
+			if len(res.Rows) < 2 {
+				return "Traffic went one way only."
+			}
+			return fmt.Sprintf("Requests a->b: %s accepted. Replies b->a: %s accepted, %s rejected%s. "+
+				"Accepted one way and rejected the other is a stateless rule: a network ACL without the reply's inbound rule.",
+				cell(res, 0, "accepted"), cell(res, 1, "accepted"), cell(res, 1, "rejected"), incident(t, "icmp"))
+		},
+	},
+}
+
+// cell returns a result value as text, by column name.
+func cell(res *queries.Result, row int, col string) string {
+	for i, c := range res.Columns {
+		if c.Name == col && row < len(res.Rows) {
+			if t, ok := res.Rows[row][i].(time.Time); ok {
+				return t.Format("Jan 02 15:04")
+			}
+			return fmt.Sprint(res.Rows[row][i])
+		}
+	}
+	return "?"
+}
+
+// incident names the staged scenario a value belongs to, if any.
+func incident(t *sample.Truth, value string) string {
+	for _, s := range t.Scenarios {
+		if s.Name == value {
+			return fmt.Sprintf(" (the %s incident)", s.Name)
+		}
+		for _, v := range s.Facts {
+			if fmt.Sprint(v) == value {
+				return fmt.Sprintf(" (the %s incident: %s)", s.Name, s.Description)
+			}
+		}
+	}
+	return ""
+}
 
 func demoRun(cmd *cobra.Command, opts *DemoOptions) error {
 	io := opts.Factory.IO
@@ -55,43 +187,72 @@ func demoRun(cmd *cobra.Command, opts *DemoOptions) error {
 	if err != nil {
 		return err
 	}
-	began := opts.Factory.Now()
-	counts := map[string]int64{}
-	rejected := map[string]int64{}
-	st, err := flowlog.Scan(cmd.Context(), []string{dir}, flowlog.Format{}, func(_ string, rec flowlog.Record) error {
-		action, _ := rec.Get("action")
-		status, _ := rec.Get("log-status")
-		counts[action.String()]++
-		counts[status.String()]++
-		if action.Str == "REJECT" {
-			dst, _ := rec.Get("dstaddr")
-			rejected[dst.Str]++
-		}
-		return nil
-	})
+	ctx := cmd.Context()
+	began := time.Now()
+	db, err := openLocal(ctx, opts.Factory, localFlags{Paths: []string{dir}}, nil)
 	if err != nil {
-		return fmt.Errorf("read sample data: %w", err)
+		return err
 	}
+	defer db.Close()
 	out := io.Out
-	fmt.Fprintf(out, "flowq demo: %d flow-log records in %d files (%s to %s), read in %s\n\n",
-		st.Records, st.Files, truth.Start.Format(time.DateOnly), truth.End.Format(time.DateOnly),
-		opts.Factory.Now().Sub(began).Round(time.Millisecond))
-	fmt.Fprintf(out, "Accepted %d, rejected %d, NODATA %d, SKIPDATA %d; %d bad lines.\n\n",
-		counts["ACCEPT"], counts["REJECT"], counts["NODATA"], counts["SKIPDATA"], len(st.BadLines))
-	fmt.Fprintln(out, "Most rejected destinations:")
-	for i, d := range topCounts(rejected, 5) {
-		fmt.Fprintf(out, "  %d. %-15s %6d rejected records\n", i+1, d.key, d.n)
+	fmt.Fprintf(out, "flowq demo: %d flow-log records in %d files, %s to %s (sample data in AWS's layout, %d bad lines)\n",
+		truth.Records, len(db.Files()), truth.Start.Format(time.DateOnly), truth.End.Format(time.DateOnly), len(db.BadLines()))
+	for i, step := range demoSteps {
+		if err := runDemoStep(ctx, out, db, dir, truth, i+1, step); err != nil {
+			return err
+		}
 	}
-	fmt.Fprintln(out, "\nIncidents staged in this data:")
+	fmt.Fprintf(out, "\nStaged in this data:\n")
 	for _, sc := range truth.Scenarios {
 		fmt.Fprintf(out, "  %-19s %s UTC  %s\n", sc.Name, sc.From.Format("Jan 02 15:04"), sc.Description)
 	}
-	fmt.Fprintf(out, "\nData: %s\nTry:  flowq formats detect %s\n", dir, dir)
+	fmt.Fprintf(out, "\nTour done in %s. Next: flowq queries list; flowq run NAME --local %s --since 2d --to %s\n",
+		time.Since(began).Round(time.Millisecond), dir, truth.End.Format(time.DateOnly))
+	return nil
+}
+
+func runDemoStep(ctx context.Context, out io.Writer, db *localdb.DB, dir string, truth *sample.Truth, n int, step demoStep) error {
+	q, err := queries.Default().Get(step.query)
+	if err != nil {
+		return err
+	}
+	given := map[string]string{}
+	if step.params != nil {
+		given = step.params(truth)
+	}
+	vals, err := q.Resolve(given)
+	if err != nil {
+		return err
+	}
+	res, err := db.RunQuery(ctx, q, vals, nil)
+	if err != nil {
+		return err
+	}
+	var flags strings.Builder
+	for _, p := range q.Params {
+		if v, ok := given[p.Name]; ok {
+			fmt.Fprintf(&flags, " -p %s=%s", p.Name, v)
+		}
+	}
+	fmt.Fprintf(out, "\n%d. %s\n   $ flowq run %s --local %s%s\n\n", n, step.question, q.Ref(), dir, flags.String())
+	shown := *res
+	shown.Rows = res.Rows[:min(5, len(res.Rows))]
+	var table strings.Builder
+	if err := report.Write(&table, report.Table, &shown, true); err != nil {
+		return err
+	}
+	for _, line := range strings.Split(strings.TrimRight(table.String(), "\n"), "\n") {
+		fmt.Fprintf(out, "   %s\n", line)
+	}
+	if len(res.Rows) > len(shown.Rows) {
+		fmt.Fprintf(out, "   … %d more rows\n", len(res.Rows)-len(shown.Rows))
+	}
+	fmt.Fprintf(out, "\n   %s\n", step.explain(res, truth))
 	return nil
 }
 
 // loadOrGenerate reads the truth of an existing demo dataset, or generates one.
-func loadOrGenerate(cmd *cobra.Command, dir string, progress interface{ Write([]byte) (int, error) }) (*sample.Truth, error) {
+func loadOrGenerate(cmd *cobra.Command, dir string, progress io.Writer) (*sample.Truth, error) {
 	if b, err := os.ReadFile(filepath.Join(dir, sample.TruthFile)); err == nil {
 		var t sample.Truth
 		if err := json.Unmarshal(b, &t); err == nil {
@@ -103,19 +264,4 @@ func loadOrGenerate(cmd *cobra.Command, dir string, progress interface{ Write([]
 		return nil, err
 	}
 	return sample.Generate(cmd.Context(), dir, sample.Options{Seed: demoSeed, Days: 2})
-}
-
-type keyCount struct {
-	key string
-	n   int64
-}
-
-// topCounts returns the n largest counts, ties broken by key.
-func topCounts(m map[string]int64, n int) []keyCount {
-	out := make([]keyCount, 0, len(m))
-	for k, v := range m {
-		out = append(out, keyCount{k, v})
-	}
-	slices.SortFunc(out, func(a, b keyCount) int { return cmp.Or(cmp.Compare(b.n, a.n), cmp.Compare(a.key, b.key)) })
-	return out[:min(n, len(out))]
 }
