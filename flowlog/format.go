@@ -93,20 +93,22 @@ func ParseHeader(line string) (Format, error) {
 // IsHeader reports whether a line of a text log file is a header line rather than
 // a record: every token has the shape of a field name and most are known fields.
 func IsHeader(line string) bool {
-	tokens := strings.Fields(line)
-	if len(tokens) == 0 {
+	// Every line of a file is asked, and records nearly always start with a
+	// digit or '-': a field name starts with a lower-case letter.
+	if line == "" || line[0] < 'a' || line[0] > 'z' {
 		return false
 	}
-	known := 0
-	for _, t := range tokens {
+	known, tokens := 0, 0
+	for t := range strings.FieldsSeq(line) {
 		if !isFieldName(t) {
 			return false
 		}
+		tokens++
 		if _, ok := Lookup(t); ok {
 			known++
 		}
 	}
-	return 2*known > len(tokens)
+	return 2*known > tokens
 }
 
 // isFieldName reports whether s has the shape of a field name: lower-case

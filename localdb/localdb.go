@@ -43,7 +43,7 @@ type DB struct {
 	badLines []BadLine
 	records  int64
 	checks   map[string]checked
-	reads    map[string]string // text file → the SELECT of its good records alone
+	sources  map[string]source // text file → how the view reads it
 }
 
 // Open finds the files under paths, checks the text files (gzip integrity, bad
@@ -55,7 +55,7 @@ func Open(ctx context.Context, paths []string, opts Options) (*DB, error) {
 	}
 	var files []File
 	for _, f := range all {
-		if opts.Window == nil || f.Unplaced || opts.Window.SelectsFile(f.Object.Time) {
+		if opts.Window == nil || f.Unplaced || opts.Window.Selects(f.Object) {
 			files = append(files, f)
 		}
 	}
@@ -177,40 +177,29 @@ func (d *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	return d.conn.QueryRowContext(ctx, query, args...)
 }
 
-// createView registers the file list as a table and builds flow_logs as the
-// union, by column name, of one typed read per text format and one per Parquet
-// column set.
+// createView builds flow_logs as the union, by column name, of one typed read
+// per text format and partition, and one per Parquet column set and partition.
+// A branch's partition columns are constants, as a partition's are in Athena:
+// DuckDB drops them when unused and prunes whole branches on a filter, where a
+// join with a table of files would cost every row.
 func (d *DB) createView(ctx context.Context, checks map[string]checked, fallback flowlog.Format) error {
-	cols := d.layout.Columns()
-	var ddl strings.Builder
-	ddl.WriteString("CREATE TEMP TABLE flowq_files (filename VARCHAR")
-	for _, c := range cols {
-		fmt.Fprintf(&ddl, ", %s VARCHAR", c.Name)
-	}
-	ddl.WriteString(")")
-	if _, err := d.conn.ExecContext(ctx, ddl.String()); err != nil {
-		return fmt.Errorf("create file table: %w", err)
-	}
-	if err := d.insertFiles(ctx, cols); err != nil {
-		return err
-	}
-
 	type group struct {
 		format flowlog.Format
 		header bool
+		part   []string // partition column expressions
 		files  []string
 	}
 	var groups []*group
 	byKey := map[string]*group{}
-	var parquet, dirty []string
+	var parquet, dirty []File
 	for _, f := range d.files {
 		if !isText(f.Path) {
-			parquet = append(parquet, f.Path)
+			parquet = append(parquet, f)
 			continue
 		}
 		ch := checks[f.Path]
 		if len(ch.BadLines) > 0 {
-			dirty = append(dirty, f.Path)
+			dirty = append(dirty, f)
 			continue
 		}
 		key, header := ch.Header, ch.Header != ""
@@ -225,9 +214,11 @@ func (d *DB) createView(ctx context.Context, checks map[string]checked, fallback
 		} else {
 			key = "\x00" + fallback.Header()
 		}
+		part := d.partitionExprs(f, format)
+		key += "\x01" + strings.Join(part, ",")
 		g := byKey[key]
 		if g == nil {
-			g = &group{format: format, header: header}
+			g = &group{format: format, header: header, part: part}
 			byKey[key] = g
 			groups = append(groups, g)
 		}
@@ -235,23 +226,23 @@ func (d *DB) createView(ctx context.Context, checks map[string]checked, fallback
 	}
 
 	var parts []string
-	d.reads = map[string]string{}
+	d.sources = map[string]source{}
 	for _, g := range groups {
 		d.formats = appendFormat(d.formats, g.format)
-		parts = append(parts, textSelect(g.format, g.files, g.header))
+		parts = append(parts, textSelect(g.format, g.files, g.header, g.part))
 		for _, path := range g.files {
-			d.reads[path] = textSelect(g.format, []string{path}, g.header)
+			d.sources[path] = source{format: g.format, header: g.header}
 		}
 	}
-	for i, path := range dirty {
-		sel, format, err := d.loadGoodLines(ctx, i, path, fallback)
+	for i, f := range dirty {
+		table, format, err := d.loadGoodLines(ctx, i, f.Path, fallback)
 		if err != nil {
 			return err
 		}
-		if sel != "" {
+		if table != "" {
 			d.formats = appendFormat(d.formats, format)
-			parts = append(parts, sel)
-			d.reads[path] = sel
+			parts = append(parts, "SELECT *, "+strings.Join(d.partitionExprs(f, format), ", ")+" FROM "+table)
+			d.sources[f.Path] = source{format: format, goodLines: table}
 		}
 	}
 	if len(parquet) > 0 {
@@ -262,72 +253,47 @@ func (d *DB) createView(ctx context.Context, checks map[string]checked, fallback
 		parts = append(parts, sel...)
 	}
 	if len(parts) == 0 {
-		parts = append(parts, emptySelect())
+		parts = append(parts, d.emptySelect())
 	}
-	deriveTime := false
-	for _, f := range d.files {
-		deriveTime = deriveTime || f.Unplaced
-	}
-	hasEnd := false
-	for _, f := range d.formats {
-		hasEnd = hasEnd || f.Has("end")
-	}
-	view := "CREATE TEMP VIEW " + ViewName + " AS SELECT r.* EXCLUDE (filename), " + partitionSelect(cols, deriveTime && hasEnd) + " FROM (" +
-		strings.Join(parts, "\nUNION ALL BY NAME\n") + ") r JOIN flowq_files f USING (filename)"
+	view := "CREATE TEMP VIEW " + ViewName + " AS " + strings.Join(parts, "\nUNION ALL BY NAME\n")
 	if _, err := d.conn.ExecContext(ctx, view); err != nil {
 		return fmt.Errorf("create view %s: %w", ViewName, err)
 	}
 	return nil
 }
 
-// partitionSelect lists the partition columns of the view. With fromEnd, an
-// unplaced file (its name says nothing of its time) takes its time columns from
-// each record's end, the time AWS files a record by, so a query's partition
-// predicate still selects its records.
-func partitionSelect(cols []partitions.Column, fromEnd bool) string {
-	strftime := strings.NewReplacer("yyyy", "%Y", "MM", "%m", "dd", "%d", "HH", "%H")
-	var out []string
-	for _, c := range cols {
-		if c.Pattern == "" || !fromEnd {
-			out = append(out, "f."+ident(c.Name))
-			continue
-		}
-		out = append(out, fmt.Sprintf(`coalesce(f.%s, strftime(make_timestamp(r."end" * 1000000), %s)) AS %[1]s`,
-			ident(c.Name), quote(strftime.Replace(c.Pattern))))
-	}
-	return strings.Join(out, ", ")
+// source is how the view reads a text file: with read_csv, or, when the file
+// has bad lines, from the table its good lines were loaded into.
+type source struct {
+	format    flowlog.Format
+	header    bool
+	goodLines string // table name
 }
 
-// insertFiles fills flowq_files in batches: one statement per file costs about
-// 0.2 ms each, which adds up over thousands of files.
-func (d *DB) insertFiles(ctx context.Context, cols []partitions.Column) error {
-	const batch = 500
-	row := "(?" + strings.Repeat(", ?", len(cols)) + ")"
-	for lo := 0; lo < len(d.files); lo += batch {
-		files := d.files[lo:min(lo+batch, len(d.files))]
-		args := make([]any, 0, len(files)*(len(cols)+1))
-		for _, f := range files {
-			args = append(args, f.Path)
-			for _, c := range cols {
-				if f.Unplaced {
-					args = append(args, nil)
-					continue
-				}
-				args = append(args, c.Value(f.Object.Account, f.Object.Region, f.Object.Time))
-			}
+// partitionExprs are a file's partition columns as SQL: constants from its key.
+// An unplaced file (its name says nothing of its time) takes its time columns
+// from each record's end, the time AWS files a record by, so a query's
+// partition predicate still selects its records.
+func (d *DB) partitionExprs(f File, format flowlog.Format) []string {
+	strftime := strings.NewReplacer("yyyy", "%Y", "MM", "%m", "dd", "%d", "HH", "%H")
+	var out []string
+	for _, c := range d.layout.Columns() {
+		expr := "NULL::VARCHAR"
+		switch {
+		case !f.Unplaced:
+			expr = quote(c.Value(f.Object.Account, f.Object.Region, f.Object.Time))
+		case c.Pattern != "" && format.Has("end"):
+			expr = fmt.Sprintf(`strftime(make_timestamp("end" * 1000000), %s)`, quote(strftime.Replace(c.Pattern)))
 		}
-		q := "INSERT INTO flowq_files VALUES " + strings.Repeat(row+", ", len(files)-1) + row
-		if _, err := d.conn.ExecContext(ctx, q, args...); err != nil {
-			return fmt.Errorf("register files: %w", err)
-		}
+		out = append(out, expr+" AS "+ident(c.Name))
 	}
-	return nil
+	return out
 }
 
 // textSelect reads text files of one format with explicit columns and types and
-// no sniffing. Lines that do not fit are skipped here; they were counted and
-// reported when the files were checked.
-func textSelect(format flowlog.Format, files []string, header bool) string {
+// no sniffing, adding the partition expressions. Lines that do not fit are
+// skipped here; they were counted and reported when the files were checked.
+func textSelect(format flowlog.Format, files []string, header bool, part []string) string {
 	var cols, sel []string
 	for _, fd := range format.Fields() {
 		cols = append(cols, fmt.Sprintf("%s: %s", quote(fd.Column()), quote(fd.DuckDBType())))
@@ -337,15 +303,21 @@ func textSelect(format flowlog.Format, files []string, header bool) string {
 	if header {
 		skip = 1
 	}
-	return fmt.Sprintf("SELECT %s, filename FROM read_csv(%s, delim = ' ', quote = '', escape = '', header = false, skip = %d, "+
-		"nullstr = '-', auto_detect = false, columns = {%s}, filename = true, ignore_errors = true, compression = 'auto')",
-		strings.Join(sel, ", "), stringList(files), skip, strings.Join(cols, ", "))
+	return fmt.Sprintf("SELECT %s FROM read_csv(%s, delim = ' ', quote = '', escape = '', header = false, skip = %d, "+
+		"nullstr = '-', auto_detect = false, columns = {%s}, ignore_errors = true, compression = 'auto')",
+		strings.Join(append(sel, part...), ", "), stringList(files), skip, strings.Join(cols, ", "))
 }
 
 // parquetSelects reads Parquet files by column name, cast to the catalog types,
-// one read per distinct column set.
-func (d *DB) parquetSelects(ctx context.Context, files []string) ([]string, error) {
-	rows, err := d.conn.QueryContext(ctx, "SELECT file_name, list(name || ':' || coalesce(type, '') ORDER BY name) FROM parquet_schema("+stringList(files)+
+// one read per distinct column set and partition.
+func (d *DB) parquetSelects(ctx context.Context, files []File) ([]string, error) {
+	paths := make([]string, len(files))
+	byPath := map[string]File{}
+	for i, f := range files {
+		paths[i] = f.Path
+		byPath[f.Path] = f
+	}
+	rows, err := d.conn.QueryContext(ctx, "SELECT file_name, list(name || ':' || coalesce(type, '') ORDER BY name) FROM parquet_schema("+stringList(paths)+
 		") WHERE num_children IS NULL OR num_children = 0 GROUP BY file_name")
 	if err != nil {
 		return nil, fmt.Errorf("read Parquet schemas: %w", err)
@@ -401,20 +373,36 @@ func (d *DB) parquetSelects(ctx context.Context, files []string) ([]string, erro
 			return nil, fmt.Errorf("%s: %w", sets[key][0], err)
 		}
 		d.formats = appendFormat(d.formats, format)
+		// One read per partition, with its values as constants.
+		byPart := map[string][]string{}
+		var partOrder []string
 		slices.Sort(sets[key])
-		out = append(out, fmt.Sprintf("SELECT %s, filename FROM read_parquet(%s, filename = true)", strings.Join(sel, ", "), stringList(sets[key])))
+		for _, path := range sets[key] {
+			part := strings.Join(d.partitionExprs(byPath[path], format), ", ")
+			if _, ok := byPart[part]; !ok {
+				partOrder = append(partOrder, part)
+			}
+			byPart[part] = append(byPart[part], path)
+		}
+		for _, part := range partOrder {
+			out = append(out, fmt.Sprintf("SELECT %s, %s FROM read_parquet(%s)", strings.Join(sel, ", "), part, stringList(byPart[part])))
+		}
 	}
 	return out, nil
 }
 
-// emptySelect is the view over no files: the default format's columns, no rows.
-func emptySelect() string {
+// emptySelect is the view over no files: the default format's columns and the
+// partition columns, no rows.
+func (d *DB) emptySelect() string {
 	def, _ := flowlog.Preset("default")
 	var sel []string
 	for _, fd := range def.Fields() {
 		sel = append(sel, fmt.Sprintf("CAST(NULL AS %s) AS %s", fd.DuckDBType(), ident(fd.Column())))
 	}
-	return "SELECT " + strings.Join(sel, ", ") + ", NULL::VARCHAR AS filename WHERE false"
+	for _, c := range d.layout.Columns() {
+		sel = append(sel, "NULL::VARCHAR AS "+ident(c.Name))
+	}
+	return "SELECT " + strings.Join(sel, ", ") + " WHERE false"
 }
 
 // quote makes a SQL string literal. It is used only for file names and column
@@ -443,7 +431,8 @@ func appendFormat(formats []flowlog.Format, f flowlog.Format) []flowlog.Format {
 // table, so that the view holds exactly the lines that were not reported bad,
 // whichever columns a query reads. (DuckDB's CSV reader, with projection
 // pushdown, does not convert columns a query does not use, so a line it would
-// reject can still be counted.) Such files are rare, and small ones are typical.
+// reject can still be counted.) It returns the table, or "" when no line was
+// good. Such files are rare, and small ones are typical.
 func (d *DB) loadGoodLines(ctx context.Context, i int, path string, fallback flowlog.Format) (string, flowlog.Format, error) {
 	var format flowlog.Format
 	var records []flowlog.Record
@@ -468,16 +457,16 @@ func (d *DB) loadGoodLines(ctx context.Context, i int, path string, fallback flo
 		cols = append(cols, ident(fd.Column())+" "+fd.DuckDBType())
 		marks = append(marks, "?")
 	}
-	if _, err := d.conn.ExecContext(ctx, "CREATE TEMP TABLE "+table+" ("+strings.Join(cols, ", ")+", filename VARCHAR)"); err != nil {
+	if _, err := d.conn.ExecContext(ctx, "CREATE TEMP TABLE "+table+" ("+strings.Join(cols, ", ")+")"); err != nil {
 		return "", format, fmt.Errorf("load %s: %w", path, err)
 	}
-	stmt, err := d.conn.PrepareContext(ctx, "INSERT INTO "+table+" VALUES ("+strings.Join(marks, ", ")+", ?)")
+	stmt, err := d.conn.PrepareContext(ctx, "INSERT INTO "+table+" VALUES ("+strings.Join(marks, ", ")+")")
 	if err != nil {
 		return "", format, fmt.Errorf("load %s: %w", path, err)
 	}
 	defer stmt.Close()
 	for _, rec := range records {
-		args := make([]any, 0, len(rec.Values)+1)
+		args := make([]any, 0, len(rec.Values))
 		for j, v := range rec.Values {
 			switch {
 			case v.Null:
@@ -488,9 +477,9 @@ func (d *DB) loadGoodLines(ctx context.Context, i int, path string, fallback flo
 				args = append(args, v.Int)
 			}
 		}
-		if _, err := stmt.ExecContext(ctx, append(args, path)...); err != nil {
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
 			return "", format, fmt.Errorf("load %s: %w", path, err)
 		}
 	}
-	return "SELECT * FROM " + table, format, nil
+	return table, format, nil
 }

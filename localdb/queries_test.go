@@ -97,18 +97,54 @@ func TestLibraryOnParquetCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Written != truth.Files || st.Records != truth.Records || len(st.BadLines) != 0 {
-		t.Fatalf("import %+v, want %d files %d records", st, truth.Files, truth.Records)
+	// One Parquet file per hour folder.
+	hours := int(truth.End.Sub(truth.Start) / time.Hour)
+	if st.Written != hours || st.Records != truth.Records || len(st.BadLines) != 0 {
+		t.Fatalf("import %+v, want %d files %d records", st, hours, truth.Records)
 	}
 	db := open(t, []string{cache}, localdb.Options{})
-	if db.Layout() != (partitions.Layout{PerHour: true}) || len(db.Files()) != truth.Files {
+	if db.Layout() != (partitions.Layout{PerHour: true}) || len(db.Files()) != hours {
 		t.Errorf("cache layout %v, %d files", db.Layout(), len(db.Files()))
 	}
 	enginetest.Run(t, db, truth)
 
+	// A window reads only its folders: an hour needs the hour before too
+	// (records that end in it may be filed up to 5 minutes later... and earlier).
+	w, _ := partitions.NewWindow(truth.Start.Add(10*time.Hour), truth.Start.Add(11*time.Hour))
+	if n := len(open(t, []string{cache}, localdb.Options{Window: &w}).Files()); n != 3 {
+		t.Errorf("a 1-hour window reads %d cache files, want 3 (09h for the slack before, 10h, 11h for the slack after)", n)
+	}
+
 	again, err := localdb.Import(context.Background(), []string{src}, cache, localdb.Options{})
-	if err != nil || again.Written != 0 || again.UpToDate != truth.Files {
+	if err != nil || again.Written != 0 || again.UpToDate != hours {
 		t.Errorf("second import %+v, %v: want every file up to date", again, err)
+	}
+	// A late delivery into an old folder, even with an old modification time,
+	// rewrites that folder's file only.
+	var first string
+	filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if first == "" && err == nil && strings.HasSuffix(path, ".log.gz") {
+			first = path
+		}
+		return err
+	})
+	data, err := os.ReadFile(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	late := strings.Replace(first, ".log.gz", "", 1) + "0.log.gz" // the same folder and time, another hash
+	if err := os.WriteFile(late, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	os.Chtimes(late, old, old)
+	third, err := localdb.Import(context.Background(), []string{src}, cache, localdb.Options{})
+	if err != nil || third.Written != 1 || third.UpToDate != hours-1 {
+		t.Errorf("import after a late delivery %+v, %v: want one file rewritten", third, err)
+	}
+	var n int64
+	if err := open(t, []string{cache}, localdb.Options{}).QueryRow(context.Background(), "SELECT count(*) FROM flow_logs").Scan(&n); err != nil || n <= truth.Records {
+		t.Errorf("cache holds %d records, want more than %d", n, truth.Records)
 	}
 }
 

@@ -27,6 +27,14 @@ func (o Object) Key() string {
 	return o.Layout.Folder(o.Root, o.Account, o.Region, o.Time) + o.Name()
 }
 
+// FolderCachePrefix starts the hash of a file that holds a whole folder's
+// records (flowq's Parquet cache writes one per folder and flow log) rather
+// than one 5-minute delivery. Its name's time is the folder's start.
+const FolderCachePrefix = "flowqfolder"
+
+// IsFolderCache reports whether the object holds a whole folder's records.
+func (o Object) IsFolderCache() bool { return strings.HasPrefix(o.Hash, FolderCachePrefix) }
+
 // Name is the object's file name:
 // {account}_vpcflowlogs_{region}_{flow-log-id}_{YYYYMMDDTHHmmZ}_{hash}.log.gz
 func (o Object) Name() string {

@@ -238,3 +238,31 @@ func FuzzParseKey(f *testing.F) {
 		}
 	})
 }
+
+func TestSelectsFolderCache(t *testing.T) {
+	day := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+	cache := partitions.Object{Layout: partitions.Layout{}, Time: day, Hash: partitions.FolderCachePrefix + "1a2b3c4d"}
+	delivered := partitions.Object{Layout: partitions.Layout{}, Time: day.Add(10 * time.Hour), Hash: "1a2b3c4d"}
+	for _, tc := range []struct {
+		from, to    time.Time
+		cache, file bool
+	}{
+		{day.Add(10 * time.Hour), day.Add(11 * time.Hour), true, true},
+		{day.Add(12 * time.Hour), day.Add(13 * time.Hour), true, false},
+		{day.Add(24*time.Hour + 10*time.Minute), day.Add(25 * time.Hour), false, false},
+		// Records filed in the day's first files can start up to 10 minutes before it.
+		{day.Add(-time.Hour), day.Add(-5 * time.Minute), true, false},
+		{day.Add(-time.Hour), day.Add(-15 * time.Minute), false, false},
+	} {
+		w, _ := partitions.NewWindow(tc.from, tc.to)
+		if got := w.Selects(cache); got != tc.cache {
+			t.Errorf("%v: folder cache selected %v, want %v", w, got, tc.cache)
+		}
+		if got := w.Selects(delivered); got != tc.file {
+			t.Errorf("%v: delivered file selected %v, want %v", w, got, tc.file)
+		}
+	}
+	if !cache.IsFolderCache() || delivered.IsFolderCache() {
+		t.Error("IsFolderCache")
+	}
+}

@@ -52,6 +52,17 @@ func (w Window) SelectsFile(fileTime time.Time) bool {
 	return !fileTime.Before(lo) && fileTime.Before(hi)
 }
 
+// Selects reports whether an object can hold records that overlap the window:
+// a delivered file by its time, a folder's cache file by its folder.
+func (w Window) Selects(o Object) bool {
+	if !o.IsFolderCache() {
+		return w.SelectsFile(o.Time)
+	}
+	lo, hi := w.fileSpan()
+	start := o.Layout.FolderStart(o.Time)
+	return start.Before(hi) && o.Layout.next(start).After(lo)
+}
+
 // Folders lists the start times of the layout's folders (days or hours) that can
 // hold records of the window, ascending.
 func (l Layout) Folders(w Window) []time.Time {

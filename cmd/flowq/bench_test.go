@@ -1,0 +1,240 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/flowq/flowq/queries"
+	"github.com/flowq/flowq/sample"
+)
+
+// The benchmarks behind BENCHMARKS.md run the flowq binary as a user would and
+// report its peak RSS. Their data is generated once per run, or kept in
+// $FLOWQ_BENCH_DATA between runs:
+//
+//	FLOWQ_BENCH_DATA=/tmp/flowq-bench go test ./cmd/flowq -run '^$' -bench . -benchtime 3x
+
+// benchData returns a sample dataset and its truth, generating it if needed.
+func benchData(b *testing.B, name string, opts sample.Options) (string, *sample.Truth) {
+	b.Helper()
+	root := os.Getenv("FLOWQ_BENCH_DATA")
+	if root == "" {
+		root = b.TempDir()
+	}
+	dir := filepath.Join(root, name)
+	if data, err := os.ReadFile(filepath.Join(dir, sample.TruthFile)); err == nil {
+		var t sample.Truth
+		if err := json.Unmarshal(data, &t); err == nil {
+			return dir, &t
+		}
+	}
+	os.RemoveAll(dir)
+	t, err := sample.Generate(context.Background(), dir, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return dir, t
+}
+
+// flowqBinary builds the CLI once per benchmark.
+func flowqBinary(b *testing.B) string {
+	b.Helper()
+	bin := filepath.Join(b.TempDir(), "flowq")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		b.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// runTimed runs argv b.N times and reports its peak RSS (a shell pipeline's is
+// not meaningful, so none is reported for sh). prepare runs before each
+// iteration, off the clock, and returns extra environment. It returns the last
+// run's stdout.
+func runTimed(b *testing.B, prepare func() []string, argv ...string) string {
+	b.Helper()
+	var out bytes.Buffer
+	var rss int64
+	for b.Loop() {
+		var env []string
+		if prepare != nil {
+			b.StopTimer()
+			env = prepare()
+			b.StartTimer()
+		}
+		out.Reset()
+		var errOut bytes.Buffer
+		cmd := exec.Command(argv[0], argv[1:]...)
+		cmd.Env = append(os.Environ(), env...)
+		cmd.Stdout, cmd.Stderr = &out, &errOut
+		if err := cmd.Run(); err != nil {
+			b.Fatalf("%v: %v\n%s", argv, err, errOut.String())
+		}
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			rss = max(rss, ru.Maxrss*1024)
+		}
+	}
+	if argv[0] != "sh" {
+		b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MiB")
+	}
+	return out.String()
+}
+
+// cacheHome points flowq's cache (which remembers checked files) at dir.
+func cacheHome(dir string) func() []string {
+	return func() []string { return []string{"XDG_CACHE_HOME=" + dir} }
+}
+
+// topRejectedAwk is top-rejected-destinations in awk over the default format:
+// rejects, packets, distinct sources, first start and last end per destination.
+const topRejectedAwk = `find "$1" -name '*.log.gz' -print0 | xargs -0 zcat | awk '
+$13 == "REJECT" { d = $5; n[d]++; p[d] += $9
+  if (!((d, $4) in seen)) { seen[d, $4] = 1; s[d]++ }
+  if (!(d in f) || $11 < f[d]) f[d] = $11
+  if ($12 > l[d]) l[d] = $12 }
+END { for (d in n) print d, n[d], p[d], s[d], f[d], l[d] }' | sort -k2,2nr -k1,1 | head -10`
+
+// firstField is the first field of the first data line of CSV or awk output.
+func firstField(out string, header bool) string {
+	lines := strings.Split(out, "\n")
+	if header {
+		lines = lines[1:]
+	}
+	return strings.FieldsFunc(lines[0], func(r rune) bool { return r == ',' || r == ' ' })[0]
+}
+
+// BenchmarkTopRejected20M: top-rejected-destinations over 20M records (7 days,
+// 2,016 files in AWS's default layout) by flowq run, by the same SQL
+// hand-written against DuckDB's read_csv, by zcat | awk, and by flowq run over
+// the Parquet cache.
+func BenchmarkTopRejected20M(b *testing.B) {
+	dir, truth := benchData(b, "20m", sample.Options{Days: 7, Seed: 1, Records: 20_000_000})
+	want := truth.TopRejectedDestinations[0].Dstaddr
+	bin := flowqBinary(b)
+	warm := b.TempDir()
+	check := func(b *testing.B, got string) {
+		if got != want {
+			b.Fatalf("top destination %s, want %s", got, want)
+		}
+	}
+	run := []string{bin, "run", "top-rejected-destinations", "--local", dir, "-o", "csv"}
+	b.Run("flowq-run-first", func(b *testing.B) {
+		fresh := func() []string { return cacheHome(b.TempDir())() }
+		check(b, firstField(runTimed(b, fresh, run...), true))
+	})
+	b.Run("flowq-run", func(b *testing.B) {
+		if err := exec.Command(run[0], run[1:]...).Run(); err != nil {
+			b.Fatal(err)
+		}
+		warmCmd := exec.Command(run[0], run[1:]...)
+		warmCmd.Env = append(os.Environ(), cacheHome(warm)()...)
+		if err := warmCmd.Run(); err != nil {
+			b.Fatal(err)
+		}
+		check(b, firstField(runTimed(b, cacheHome(warm), run...), true))
+	})
+	b.Run("duckdb-read_csv", func(b *testing.B) {
+		q, _ := queries.Default().Get("top-rejected-destinations@1")
+		vals, _ := q.Resolve(nil)
+		r, err := q.Render(queries.RenderOptions{Dialect: queries.DuckDB, Params: vals})
+		if err != nil {
+			b.Fatal(err)
+		}
+		readCSV := `read_csv('` + dir + `/AWSLogs/*/vpcflowlogs/*/*/*/*/*.log.gz', delim = ' ', header = false, skip = 1,
+			auto_detect = false, nullstr = '-', columns = {'version': 'INTEGER', 'account_id': 'VARCHAR', 'interface_id': 'VARCHAR',
+			'srcaddr': 'VARCHAR', 'dstaddr': 'VARCHAR', 'srcport': 'INTEGER', 'dstport': 'INTEGER', 'protocol': 'INTEGER',
+			'packets': 'BIGINT', 'bytes': 'BIGINT', 'start': 'BIGINT', 'end': 'BIGINT', 'action': 'VARCHAR', 'log_status': 'VARCHAR'})`
+		handWritten := strings.Replace(r.SQL, "FROM flow_logs", "FROM "+readCSV, 1)
+		db, err := sql.Open("duckdb", "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		var dst string
+		for b.Loop() {
+			rows, err := db.Query(handWritten, r.Args...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			rows.Next()
+			var rest [5]any
+			if err := rows.Scan(&dst, &rest[0], &rest[1], &rest[2], &rest[3], &rest[4]); err != nil {
+				b.Fatal(err)
+			}
+			for rows.Next() {
+			}
+			rows.Close()
+		}
+		check(b, dst)
+	})
+	b.Run("zcat-awk", func(b *testing.B) {
+		check(b, firstField(runTimed(b, nil, "sh", "-c", topRejectedAwk, "sh", dir), false))
+	})
+	b.Run("flowq-run-parquet", func(b *testing.B) {
+		cache := dir + "-parquet"
+		if _, err := os.Stat(cache); err != nil {
+			if out, err := exec.Command(bin, "import", dir, "--to", cache).CombinedOutput(); err != nil {
+				b.Fatalf("import: %v\n%s", err, out)
+			}
+		}
+		check(b, firstField(runTimed(b, cacheHome(warm), bin, "run", "top-rejected-destinations", "--local", cache, "-o", "csv"), true))
+	})
+}
+
+// BenchmarkImport7Days: flowq import of 7 days at ~2.3M records (2,016 files),
+// first time (every file checked), against zcat | awk reading the same files.
+func BenchmarkImport7Days(b *testing.B) {
+	dir, truth := benchData(b, "7d-2.3m", sample.Options{Days: 7, Seed: 2, Records: 2_300_000})
+	bin := flowqBinary(b)
+	dest := filepath.Join(b.TempDir(), "parquet")
+	// Each import starts from nothing: no cache folder, no checked files.
+	fresh := func() []string {
+		os.RemoveAll(dest)
+		return cacheHome(b.TempDir())()
+	}
+	b.Run("flowq-import", func(b *testing.B) {
+		runTimed(b, fresh, bin, "import", dir, "--to", dest)
+		// Every record kept: count them in the cache.
+		res, err := exec.Command(bin, "sql", "SELECT count(*) FROM flow_logs", "--local", dest, "-o", "csv").Output()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if got := strings.TrimSpace(strings.Split(string(res), "\n")[1]); got != strconv.FormatInt(truth.Records, 10) {
+			b.Fatalf("cache holds %s records, want %d", got, truth.Records)
+		}
+	})
+	b.Run("zcat-awk", func(b *testing.B) {
+		runTimed(b, nil, "sh", "-c", topRejectedAwk, "sh", dir)
+	})
+}
+
+// BenchmarkWindowPruning30Days: a 1-hour window over 30 days of data (8,640
+// files) reads only the files that can hold its records.
+func BenchmarkWindowPruning30Days(b *testing.B) {
+	dir, truth := benchData(b, "30d", sample.Options{Days: 30, Seed: 3, Records: 300_000})
+	bin := flowqBinary(b)
+	from := truth.Start.Add(15*24*time.Hour + 10*time.Hour)
+	out := runTimed(b, cacheHome(b.TempDir()), bin, "run", "rejects-over-time", "--local", dir,
+		"--from", from.Format(time.RFC3339), "--to", from.Add(time.Hour).Format(time.RFC3339), "-o", "json")
+	var doc struct {
+		Provenance struct {
+			Files int `json:"files_read"`
+		} `json:"provenance"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(100*float64(doc.Provenance.Files)/float64(truth.Files), "%-files-read")
+	b.ReportMetric(float64(doc.Provenance.Files), "files-read")
+}
