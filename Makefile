@@ -14,7 +14,7 @@ test:
 
 # bench: the benchmarks behind BENCHMARKS.md.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
 
 demo:
 	$(GO) run ./cmd/flowq demo
