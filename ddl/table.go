@@ -1,0 +1,261 @@
+// Package ddl describes the Athena/Glue table for a flow log, once, and writes it
+// as Athena DDL, a Glue TableInput, CloudFormation and Terraform. All four come
+// from the same Table methods, so they describe the same table.
+package ddl
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/flowq/flowq/flowlog"
+	"github.com/flowq/flowq/partitions"
+)
+
+// Table is a flow-log table: what the files hold and where AWS delivers them.
+type Table struct {
+	Database   string
+	Name       string
+	Format     flowlog.Format
+	FileFormat partitions.FileFormat
+	Layout     partitions.Layout
+	Location   string    // s3://bucket/prefix/: where AWSLogs/ is
+	Accounts   []string  // account folders the projection enumerates
+	Regions    []string  // region folders the projection enumerates
+	Since      time.Time // the projection's first day
+	Projection bool      // partition projection; without it, partitions are added (flowq partitions add)
+	Injected   bool      // accounts and regions are injected: each query must name them
+}
+
+// Column is a table or partition column.
+type Column struct {
+	Name    string
+	Type    string
+	Comment string
+}
+
+// SerDe and file classes of the two file formats.
+const (
+	lazySimpleSerDe  = "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"
+	textInputFormat  = "org.apache.hadoop.mapred.TextInputFormat"
+	textOutputFormat = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"
+	parquetSerDe     = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+	parquetInput     = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
+	parquetOutput    = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
+)
+
+var (
+	// Athena: "only lowercase letters, numbers, and the underscore character".
+	namePattern = regexp.MustCompile(`^[a-z0-9_]+$`)
+	// Accounts are 12 digits; AWS writes "unknown" for some managed interfaces'
+	// records but never as a folder.
+	accountPattern = regexp.MustCompile(`^\d{12}$`)
+	regionPattern  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
+	bucketPattern  = regexp.MustCompile(`^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/`)
+)
+
+// maxName is the Glue limit on database and table names.
+const maxName = 255
+
+// Validate checks the table against Athena's and Glue's rules, naming the rule
+// broken.
+func (t *Table) Validate() error {
+	var errs []error
+	for _, n := range []struct{ what, name string }{{"database", t.Database}, {"table", t.Name}} {
+		switch {
+		case n.name == "":
+			errs = append(errs, fmt.Errorf("%s name is empty", n.what))
+		case len(n.name) > maxName:
+			errs = append(errs, fmt.Errorf("%s name %q is %d characters; Glue allows %d", n.what, n.name, len(n.name), maxName))
+		case !namePattern.MatchString(n.name):
+			errs = append(errs, fmt.Errorf("%s name %q: Athena names hold only lower-case letters, digits and underscores (try %q)",
+				n.what, n.name, suggestName(n.name)))
+		}
+	}
+	if t.Format.Len() == 0 {
+		errs = append(errs, errors.New("no format: give a preset, a LogFormat string or a file header"))
+	}
+	if !bucketPattern.MatchString(t.Location) || !strings.HasSuffix(t.Location, "/") {
+		errs = append(errs, fmt.Errorf("location %q: want s3://bucket/ or s3://bucket/prefix/, the folder that holds AWSLogs/ (ending in /)", t.Location))
+	} else if strings.Contains(t.Location, "/AWSLogs/") {
+		errs = append(errs, fmt.Errorf("location %q: give the prefix before AWSLogs/; flowq adds the rest of the key", t.Location))
+	}
+	if t.Projection && !t.Injected {
+		if len(t.Accounts) == 0 {
+			errs = append(errs, errors.New("partition projection needs --accounts (or --injected, to name them in each query)"))
+		}
+		if len(t.Regions) == 0 {
+			errs = append(errs, errors.New("partition projection needs --regions (or --injected, to name them in each query)"))
+		}
+	}
+	for _, a := range t.Accounts {
+		if !accountPattern.MatchString(a) {
+			errs = append(errs, fmt.Errorf("account %q: want 12 digits", a))
+		}
+	}
+	for _, r := range t.Regions {
+		if !regionPattern.MatchString(r) {
+			errs = append(errs, fmt.Errorf("region %q: want a region code like us-east-1", r))
+		}
+	}
+	if t.Projection && t.Since.IsZero() {
+		errs = append(errs, errors.New("partition projection needs a first day (--since)"))
+	}
+	var data []string
+	for _, fd := range t.Format.Fields() {
+		data = append(data, fd.Column())
+	}
+	if err := t.Layout.CheckCollisions(data); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+func suggestName(s string) string {
+	s = strings.ToLower(strings.NewReplacer("-", "_", ".", "_", " ", "_").Replace(s))
+	return regexp.MustCompile(`[^a-z0-9_]`).ReplaceAllString(s, "")
+}
+
+// Columns are the data columns in the file's order (a text table is
+// positional). Types are the catalog's: for Parquet, the files' physical types.
+func (t *Table) Columns() []Column {
+	var cols []Column
+	for _, fd := range t.Format.Fields() {
+		cols = append(cols, Column{Name: fd.Column(), Type: fd.AthenaType(), Comment: comment(fd.Description)})
+	}
+	return cols
+}
+
+// comment fits a description into Glue's 255-character column comment.
+func comment(s string) string {
+	if len(s) <= 255 {
+		return s
+	}
+	return s[:252] + "..."
+}
+
+// PartitionKeys are the layout's partition columns, from partitions.
+func (t *Table) PartitionKeys() []Column {
+	var cols []Column
+	for _, c := range t.Layout.Columns() {
+		cols = append(cols, Column{Name: c.Name, Type: c.Type, Comment: c.Description})
+	}
+	return cols
+}
+
+// SerDe returns the serialization library and its parameters.
+func (t *Table) SerDe() (library string, params map[string]string) {
+	if t.FileFormat == partitions.Parquet {
+		return parquetSerDe, map[string]string{"serialization.format": "1"}
+	}
+	return lazySimpleSerDe, map[string]string{"field.delim": " ", "serialization.format": " "}
+}
+
+// InputOutputFormats are the Hadoop classes that read and write the files.
+func (t *Table) InputOutputFormats() (input, output string) {
+	if t.FileFormat == partitions.Parquet {
+		return parquetInput, parquetOutput
+	}
+	return textInputFormat, textOutputFormat
+}
+
+// TableLocation is the folder that holds every partition: AWSLogs/ below the
+// location (the account folders, or aws-account-id=… folders, come next).
+func (t *Table) TableLocation() string { return t.Location + "AWSLogs/" }
+
+// LocationTemplate is storage.location.template: the layout's folder with each
+// partition column as ${column}.
+func (t *Table) LocationTemplate() string {
+	return t.folder("${aws_account_id}", "${aws_region}", func(c partitions.Column) string { return "${" + c.Name + "}" })
+}
+
+// folder writes the layout's folder for an account, a region and the time
+// columns' values.
+func (t *Table) folder(account, region string, value func(partitions.Column) string) string {
+	var b strings.Builder
+	b.WriteString(t.TableLocation())
+	if t.Layout.Hive {
+		fmt.Fprintf(&b, "aws-account-id=%s/aws-service=vpcflowlogs/aws-region=%s/", account, region)
+	} else {
+		fmt.Fprintf(&b, "%s/vpcflowlogs/%s/", account, region)
+	}
+	for _, c := range t.Layout.TimeColumns() {
+		if t.Layout.Hive {
+			b.WriteString(c.Name + "=")
+		}
+		b.WriteString(value(c) + "/")
+	}
+	return b.String()
+}
+
+// Parameters are the table properties: the header line to skip for text,
+// partition projection, and flowq's record of the format and layout (which
+// the Athena engine reads back to check a query's fields).
+func (t *Table) Parameters() map[string]string {
+	p := map[string]string{
+		"EXTERNAL":         "TRUE",
+		"classification":   map[partitions.FileFormat]string{partitions.Text: "csv", partitions.Parquet: "parquet"}[t.FileFormat],
+		"flowq.log_format": t.Format.String(),
+		"flowq.layout":     t.Layout.String(),
+	}
+	if t.FileFormat == partitions.Text {
+		p["skip.header.line.count"] = "1"
+	}
+	if !t.Projection {
+		return p
+	}
+	p["projection.enabled"] = "true"
+	p["storage.location.template"] = t.LocationTemplate()
+	for _, c := range t.Layout.Columns() {
+		prefix := "projection." + c.Name + "."
+		switch c.Kind {
+		case partitions.Account, partitions.Region:
+			values := t.Accounts
+			if c.Kind == partitions.Region {
+				values = t.Regions
+			}
+			if t.Injected {
+				p[prefix+"type"] = "injected"
+				continue
+			}
+			p[prefix+"type"] = "enum"
+			p[prefix+"values"] = strings.Join(values, ",")
+		case partitions.Date:
+			switch c.Pattern {
+			case "yyyy/MM/dd": // the default layout's day: a date
+				p[prefix+"type"] = "date"
+				p[prefix+"format"] = c.Pattern
+				p[prefix+"range"] = t.Since.UTC().Format("2006/01/02") + ",NOW"
+				p[prefix+"interval"] = "1"
+				p[prefix+"interval.unit"] = "DAYS"
+			case "yyyy": // Hive's year: a date, so that the range can end NOW
+				p[prefix+"type"] = "date"
+				p[prefix+"format"] = c.Pattern
+				p[prefix+"range"] = t.Since.UTC().Format("2006") + ",NOW"
+				p[prefix+"interval"] = "1"
+				p[prefix+"interval.unit"] = "YEARS"
+			case "MM":
+				p[prefix+"type"] = "integer"
+				p[prefix+"range"] = "1,12"
+				p[prefix+"digits"] = "2"
+			case "dd":
+				p[prefix+"type"] = "integer"
+				p[prefix+"range"] = "1,31"
+				p[prefix+"digits"] = "2"
+			}
+		case partitions.Hour:
+			p[prefix+"type"] = "integer"
+			p[prefix+"range"] = "0,23"
+			p[prefix+"digits"] = "2"
+		}
+	}
+	return p
+}
+
+// Description says what the table reads, for Glue's table description.
+func (t *Table) Description() string {
+	return fmt.Sprintf("VPC flow logs, version %d format, %s files, %s layout; generated by flowq",
+		t.Format.Version(), t.FileFormat, t.Layout)
+}
