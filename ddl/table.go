@@ -53,7 +53,7 @@ var (
 	// records but never as a folder.
 	accountPattern = regexp.MustCompile(`^\d{12}$`)
 	regionPattern  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
-	bucketPattern  = regexp.MustCompile(`^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/`)
+	bucketPattern  = regexp.MustCompile(`^s3://[a-z0-9][a-z0-9.-]*/`)
 )
 
 // maxName is the Glue limit on database and table names.
