@@ -110,7 +110,14 @@ func (t *Table) Validate() error {
 	if err := t.Layout.CheckCollisions(data); err != nil {
 		errs = append(errs, err)
 	}
-	return errors.Join(errs...)
+	if len(errs) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(errs))
+	for i, e := range errs {
+		msgs[i] = e.Error()
+	}
+	return errors.New(strings.Join(msgs, "; "))
 }
 
 func suggestName(s string) string {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/netip"
+	"strings"
 	"sync"
 	"time"
 
@@ -50,7 +51,7 @@ func (d *DB) RunSQL(ctx context.Context, query string, args ...any) (*queries.Re
 	started := time.Now()
 	rows, err := d.conn.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, err
+		return nil, &SQLError{Err: err}
 	}
 	defer rows.Close()
 	types, err := rows.ColumnTypes()
@@ -90,6 +91,16 @@ func (d *DB) RunSQL(ctx context.Context, query string, args ...any) (*queries.Re
 	res.Provenance.ElapsedMS = res.Provenance.Elapsed.Milliseconds()
 	return res, nil
 }
+
+// SQLError is DuckDB's error for a query. Its message is DuckDB's first line;
+// the excerpt of the SQL that follows it is in Err.
+type SQLError struct{ Err error }
+
+func (e *SQLError) Error() string {
+	msg, _, _ := strings.Cut(e.Err.Error(), "\n")
+	return msg
+}
+func (e *SQLError) Unwrap() error { return e.Err }
 
 // normalize maps the driver's values to the result's few Go types: sums of
 // BIGINT are HUGEINT in DuckDB, which the driver returns as *big.Int.

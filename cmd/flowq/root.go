@@ -11,8 +11,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/spf13/cobra"
 
+	"github.com/flowq/flowq/athenadb"
 	"github.com/flowq/flowq/internal/iostreams"
 )
 
@@ -30,6 +33,9 @@ type Factory struct {
 	IO       *iostreams.IOStreams
 	Now      func() time.Time
 	CacheDir func() (string, error)
+	// EC2 builds an EC2 client from the standard AWS configuration (profile,
+	// environment, SSO) when a command first needs one, and its region.
+	EC2 func(ctx context.Context) (athenadb.EC2, string, error)
 }
 
 func newFactory(io *iostreams.IOStreams) *Factory {
@@ -42,6 +48,13 @@ func newFactory(io *iostreams.IOStreams) *Factory {
 				return "", fmt.Errorf("find a cache folder: %w", err)
 			}
 			return filepath.Join(d, "flowq"), nil
+		},
+		EC2: func(ctx context.Context) (athenadb.EC2, string, error) {
+			cfg, err := config.LoadDefaultConfig(ctx)
+			if err != nil {
+				return nil, "", fmt.Errorf("load AWS configuration: %w", err)
+			}
+			return ec2.NewFromConfig(cfg), cfg.Region, nil
 		},
 	}
 }
@@ -81,6 +94,8 @@ func newRootCmd(f *Factory) *cobra.Command {
 		newCmdRun(f, nil),
 		newCmdSQL(f, nil),
 		newCmdImport(f, nil),
+		newCmdDDL(f, nil),
+		newCmdPartitions(f),
 	)
 	return root
 }
@@ -99,9 +114,7 @@ func run(args []string, io *iostreams.IOStreams) int {
 		fmt.Fprintln(io.ErrOut, "flowq: cancelled")
 		return exitCancelled
 	}
-	// One line: engines' messages can carry a multi-line excerpt of the SQL.
-	msg, _, _ := strings.Cut(err.Error(), "\n")
-	fmt.Fprintln(io.ErrOut, "flowq:", msg)
+	fmt.Fprintln(io.ErrOut, "flowq:", err)
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
 		fmt.Fprintln(io.ErrOut, "Run 'flowq --help' for usage.")
