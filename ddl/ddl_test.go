@@ -115,6 +115,11 @@ func TestGolden(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				for _, st := range stmts {
+					if _, _, err := ParseAddPartitions(st); err != nil {
+						t.Errorf("generated ALTER TABLE does not parse back: %v\n%s", err, st)
+					}
+				}
 				out := strings.Join(stmts, "\n")
 				if tbl.Layout.Hive {
 					out += "\n" + MSCKNote
@@ -374,5 +379,17 @@ func TestCheckerRefuses(t *testing.T) {
 		if _, err := ParseCreateTable(sql); err == nil || err.Error() != want {
 			t.Errorf("%s\n  error %v\n  want  %s", sql, err, want)
 		}
+	}
+}
+
+func TestNameRules(t *testing.T) {
+	tbl, _ := loadCase(t, "testdata/default-v2-text-daily")
+	tbl.Name = strings.Repeat("a", 256)
+	if err := tbl.Validate(); err == nil || err.Error() != `table name "`+tbl.Name+`" is 256 characters; Glue allows 255` {
+		t.Errorf("long name: %v", err)
+	}
+	tbl.Name = strings.Repeat("a", 255)
+	if err := tbl.Validate(); err != nil {
+		t.Errorf("255 characters: %v", err)
 	}
 }

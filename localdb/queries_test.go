@@ -2,6 +2,7 @@ package localdb_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -23,13 +24,26 @@ func TestLibrary(t *testing.T) {
 	for _, layout := range partitions.Layouts() {
 		t.Run(layout.String(), func(t *testing.T) {
 			dir := t.TempDir()
-			truth, err := sample.Generate(context.Background(), dir, enginetest.Options(layout))
-			if err != nil {
+			if _, err := sample.Generate(context.Background(), dir, enginetest.Options(layout)); err != nil {
 				t.Fatal(err)
 			}
-			enginetest.Run(t, open(t, []string{dir}, localdb.Options{}), truth)
+			enginetest.Run(t, open(t, []string{dir}, localdb.Options{}), readTruth(t, dir))
 		})
 	}
+}
+
+// readTruth reads the truth.json the generator wrote beside the data.
+func readTruth(t *testing.T, dir string) *sample.Truth {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, sample.TruthFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var truth sample.Truth
+	if err := json.Unmarshal(data, &truth); err != nil {
+		t.Fatal(err)
+	}
+	return &truth
 }
 
 // TestUnplacedFiles: files renamed so their names say nothing of their time
