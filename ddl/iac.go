@@ -19,11 +19,7 @@ func (t *Table) CloudFormation() string {
 	ti := t.GlueTableInput()
 	sd := ti.StorageDescriptor
 	var b strings.Builder
-	w := func(indent int, format string, args ...any) {
-		b.WriteString(strings.Repeat("  ", indent))
-		fmt.Fprintf(&b, format, args...)
-		b.WriteString("\n")
-	}
+	w := lineWriter(&b)
 	w(0, "AWSTemplateFormatVersion: \"2010-09-09\"")
 	w(0, "Description: %s", yamlString(t.Description()))
 	w(0, "Resources:")
@@ -62,6 +58,16 @@ func (t *Table) CloudFormation() string {
 	return b.String()
 }
 
+// lineWriter returns a function that writes one line, indented by two spaces
+// a level.
+func lineWriter(b *strings.Builder) func(indent int, format string, args ...any) {
+	return func(indent int, format string, args ...any) {
+		b.WriteString(strings.Repeat("  ", indent))
+		fmt.Fprintf(b, format, args...)
+		b.WriteString("\n")
+	}
+}
+
 // yamlString is a double-quoted YAML scalar; JSON's escapes are YAML's.
 func yamlString(s string) string { return quoteJSON(s) }
 
@@ -94,11 +100,7 @@ func (t *Table) Terraform() string {
 	ti := t.GlueTableInput()
 	sd := ti.StorageDescriptor
 	var b strings.Builder
-	w := func(indent int, format string, args ...any) {
-		b.WriteString(strings.Repeat("  ", indent))
-		fmt.Fprintf(&b, format, args...)
-		b.WriteString("\n")
-	}
+	w := lineWriter(&b)
 	w(0, "# %s", t.Description())
 	w(0, `resource "aws_glue_catalog_database" "flow_logs" {`)
 	w(1, "name = %s", hclString(t.Database))

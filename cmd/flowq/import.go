@@ -57,14 +57,7 @@ func importRun(cmd *cobra.Command, opts *ImportOptions) error {
 	if err != nil {
 		return err
 	}
-	errOut := opts.Factory.IO.ErrOut
-	for i, b := range st.BadLines {
-		if i == 5 {
-			fmt.Fprintf(errOut, "… and %d more bad lines (--strict fails on them)\n", len(st.BadLines)-5)
-			break
-		}
-		fmt.Fprintln(errOut, "bad line skipped:", b)
-	}
+	reportBadLines(opts.Factory.IO.ErrOut, st.BadLines)
 	fmt.Fprintf(opts.Factory.IO.Out, "%d file(s): %d converted (%d records), %d copied (already Parquet), %d up to date, %d without records; %d bad line(s); %s\n",
 		st.Files, st.Written, st.Records, st.Copied, st.UpToDate, st.Empty, len(st.BadLines), time.Since(began).Round(time.Millisecond))
 	return nil

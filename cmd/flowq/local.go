@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 	"time"
@@ -99,14 +100,7 @@ func openLocal(ctx context.Context, f *Factory, l localFlags, w *partitions.Wind
 	if err != nil {
 		return nil, err
 	}
-	bad := db.BadLines()
-	for i, b := range bad {
-		if i == 5 {
-			fmt.Fprintf(f.IO.ErrOut, "… and %d more bad lines (--strict fails on them)\n", len(bad)-5)
-			break
-		}
-		fmt.Fprintln(f.IO.ErrOut, "bad line skipped:", b)
-	}
+	reportBadLines(f.IO.ErrOut, db.BadLines())
 	return db, nil
 }
 
@@ -124,6 +118,39 @@ func parseParams(list []string) (map[string]string, error) {
 		out[k] = v
 	}
 	return out, nil
+}
+
+// resolveQuery finds a library query, parses its --param values and the
+// window flags: what run and queries render share.
+func resolveQuery(ref string, params []string, wf windowFlags, now time.Time) (*queries.Query, queries.Values, *partitions.Window, error) {
+	q, err := queries.Default().Get(ref)
+	if err != nil {
+		return nil, nil, nil, usageError{err}
+	}
+	given, err := parseParams(params)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	vals, err := q.Resolve(given)
+	if err != nil {
+		return nil, nil, nil, usageError{err}
+	}
+	w, err := wf.window(now)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return q, vals, w, nil
+}
+
+// reportBadLines writes the first few bad lines to stderr, and how many more.
+func reportBadLines(w io.Writer, bad []localdb.BadLine) {
+	for i, b := range bad {
+		if i == 5 {
+			fmt.Fprintf(w, "… and %d more bad lines (--strict fails on them)\n", len(bad)-5)
+			return
+		}
+		fmt.Fprintln(w, "bad line skipped:", b)
+	}
 }
 
 // summary is the line on stderr after a result: what was read and how long it took.

@@ -138,10 +138,6 @@ ExecutionParameters. The partition predicate follows --layout and --per-hour.`,
 }
 
 func queriesRenderRun(opts *QueriesRenderOptions) error {
-	q, err := queries.Default().Get(opts.Query)
-	if err != nil {
-		return usageError{err}
-	}
 	dialect, err := queries.ParseDialect(opts.Engine)
 	if err != nil {
 		return usageError{err}
@@ -150,15 +146,7 @@ func queriesRenderRun(opts *QueriesRenderOptions) error {
 	if err != nil {
 		return usageError{err}
 	}
-	given, err := parseParams(opts.Params)
-	if err != nil {
-		return err
-	}
-	vals, err := q.Resolve(given)
-	if err != nil {
-		return usageError{err}
-	}
-	w, err := opts.Window.window(opts.Factory.Now())
+	q, vals, w, err := resolveQuery(opts.Query, opts.Params, opts.Window, opts.Factory.Now())
 	if err != nil {
 		return err
 	}

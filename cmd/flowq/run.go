@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/flowq/flowq/queries"
 	"github.com/flowq/flowq/report"
 )
 
@@ -55,19 +54,7 @@ name@version, the SQL's SHA-256, the parameters, the engine, the files read and 
 }
 
 func runRun(cmd *cobra.Command, opts *RunOptions) error {
-	q, err := queries.Default().Get(opts.Query)
-	if err != nil {
-		return usageError{err}
-	}
-	given, err := parseParams(opts.Params)
-	if err != nil {
-		return err
-	}
-	vals, err := q.Resolve(given)
-	if err != nil {
-		return usageError{err}
-	}
-	w, err := opts.Window.window(opts.Factory.Now())
+	q, vals, w, err := resolveQuery(opts.Query, opts.Params, opts.Window, opts.Factory.Now())
 	if err != nil {
 		return err
 	}
