@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
 
@@ -42,6 +43,7 @@ type DB struct {
 	formats  []flowlog.Format
 	badLines []BadLine
 	records  int64
+	found    Found
 	checks   map[string]checked
 	sources  map[string]source // text file → how the view reads it
 }
@@ -59,7 +61,18 @@ func Open(ctx context.Context, paths []string, opts Options) (*DB, error) {
 			files = append(files, f)
 		}
 	}
-	d := &DB{files: files, layout: chooseLayout(all, opts.Layout)}
+	d := &DB{files: files, layout: chooseLayout(all, opts.Layout), found: Found{Files: len(all)}}
+	for _, f := range all {
+		if f.Unplaced {
+			continue
+		}
+		if d.found.First.IsZero() || f.Object.Time.Before(d.found.First) {
+			d.found.First = f.Object.Time
+		}
+		if f.Object.Time.After(d.found.Last) {
+			d.found.Last = f.Object.Time
+		}
+	}
 	cache := loadCache(opts.VerifyCache)
 	checks, err := checkFiles(files, opts.Format, cache)
 	if err != nil {
@@ -153,6 +166,15 @@ func (d *DB) Close() error {
 	}
 	return nil
 }
+
+// Found describes every log file under the paths, before window pruning.
+type Found struct {
+	Files       int
+	First, Last time.Time // the earliest and latest file times (zero if no file says its time)
+}
+
+// Found is what the paths hold, before the window chose among them.
+func (d *DB) Found() Found { return d.found }
 
 // Files are the files the view reads (after window pruning).
 func (d *DB) Files() []File { return d.files }

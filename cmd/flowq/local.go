@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -101,6 +102,19 @@ func openLocal(ctx context.Context, f *Factory, l localFlags, w *partitions.Wind
 		return nil, err
 	}
 	reportBadLines(f.IO.ErrOut, db.BadLines())
+	if len(db.Files()) == 0 {
+		found := db.Found()
+		db.Close()
+		if found.Files == 0 {
+			return nil, noDataError{fmt.Errorf("no flow-log files (.log.gz, .log.parquet) under %s", strings.Join(l.Paths, ", "))}
+		}
+		msg := fmt.Sprintf("no file can hold records of %s to %s", w.From.Format(time.RFC3339), w.To.Format(time.RFC3339))
+		if !found.First.IsZero() {
+			msg += fmt.Sprintf("; the %d files found run from %s to %s", found.Files,
+				found.First.Format(time.RFC3339), found.Last.Format(time.RFC3339))
+		}
+		return nil, noDataError{errors.New(msg)}
+	}
 	return db, nil
 }
 

@@ -24,6 +24,7 @@ const (
 	exitOK        = 0
 	exitError     = 1
 	exitUsage     = 2
+	exitNoData    = 3
 	exitCancelled = 130
 )
 
@@ -67,11 +68,18 @@ func (e usageError) Unwrap() error { return e.err }
 
 func usageErrorf(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
+// noDataError means there was nothing to read: no files, or none in the window.
+type noDataError struct{ err error }
+
+func (e noDataError) Error() string { return e.err.Error() }
+func (e noDataError) Unwrap() error { return e.err }
+
 const rootLong = `flowq answers questions about Amazon VPC Flow Logs: why can't A reach B, who was rejected, what talked the most.
 It generates the Athena/Glue table for any flow-log format and S3 layout, and keeps a library of
 root-cause and compliance queries that run in Athena or locally in DuckDB over downloaded files.
 
-Exit codes: 0 success, 1 error, 2 usage error, 130 cancelled.`
+Exit codes: 0 success, 1 error, 2 usage error, 3 no data (no file under the paths or in the
+window), 130 cancelled.`
 
 func newRootCmd(f *Factory) *cobra.Command {
 	root := &cobra.Command{
@@ -115,6 +123,9 @@ func run(args []string, io *iostreams.IOStreams) int {
 		return exitCancelled
 	}
 	fmt.Fprintln(io.ErrOut, "flowq:", err)
+	if errors.As(err, new(noDataError)) {
+		return exitNoData
+	}
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
 		fmt.Fprintln(io.ErrOut, "Run 'flowq --help' for usage.")
