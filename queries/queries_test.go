@@ -316,3 +316,32 @@ func TestCheckFields(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestDialectHooks renders every hook in both dialects.
+func TestDialectHooks(t *testing.T) {
+	src := "-- name: hooks\n-- version: 1\n-- title: t\n-- description: d\n-- tags: rca\n-- fields: srcaddr, start\n" +
+		"-- param: net cidr; a network\n-- param: pattern string; a regex\n" +
+		`SELECT {{timestamp "start"}}, {{approx_distinct "srcaddr"}} FROM {{table}} WHERE {{in_network "net" "srcaddr"}} AND {{regexp_like "srcaddr" "pattern"}}`
+	lib, err := Load(fstest.MapFS{"hooks@1.sql": {Data: []byte(src)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, _ := lib.Get("hooks")
+	vals, err := q.Resolve(map[string]string{"net": "10.0.0.0/8", "pattern": `^10\.0\.`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for d, want := range map[Dialect]string{
+		DuckDB: "SELECT make_timestamp((start) * 1000000), approx_count_distinct(srcaddr) FROM flow_logs WHERE flowq_in_network(?, srcaddr) AND regexp_matches(srcaddr, ?)\n",
+		Athena: "SELECT from_unixtime(start), approx_distinct(srcaddr) FROM flow_logs WHERE contains(?, CAST(srcaddr AS IPADDRESS)) AND regexp_like(srcaddr, ?)\n",
+	} {
+		r, err := q.Render(RenderOptions{Dialect: d, Params: vals})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lits, _ := r.ExecutionParameters()
+		if r.SQL != want || strings.Join(lits, " ") != `'10.0.0.0/8' '^10\.0\.'` {
+			t.Errorf("%s:\n%s%v", d.Name(), r.SQL, lits)
+		}
+	}
+}
