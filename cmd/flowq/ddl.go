@@ -1,8 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -71,7 +73,7 @@ func (tf *tableFlags) table(ctx context.Context, cmd *cobra.Command, f *Factory)
 			return nil, err
 		}
 	default:
-		if t.Format, err = flowlog.ParseFormat(cmp(tf.Format, "default")); err != nil {
+		if t.Format, err = flowlog.ParseFormat(cmp.Or(tf.Format, "default")); err != nil {
 			return nil, usageErrorf("--format: %v", err)
 		}
 	}
@@ -97,13 +99,6 @@ func (tf *tableFlags) table(ctx context.Context, cmd *cobra.Command, f *Factory)
 	return t, nil
 }
 
-func cmp(s, fallback string) string {
-	if s == "" {
-		return fallback
-	}
-	return s
-}
-
 // fromFlowLog fills the format and delivery from the flow log itself; flags
 // that would contradict it are refused.
 func (tf *tableFlags) fromFlowLog(ctx context.Context, cmd *cobra.Command, f *Factory, t *ddl.Table) error {
@@ -120,7 +115,7 @@ func (tf *tableFlags) fromFlowLog(ctx context.Context, cmd *cobra.Command, f *Fa
 	if err != nil {
 		return err
 	}
-	if t.Format, err = flowlog.ParseFormat(cmp(d.LogFormat, "default")); err != nil {
+	if t.Format, err = flowlog.ParseFormat(cmp.Or(d.LogFormat, "default")); err != nil {
 		return fmt.Errorf("flow log %s: %w", d.ID, err)
 	}
 	t.Location = d.Location
@@ -165,7 +160,7 @@ when the files disagree.`,
   flowq ddl --flow-log-id fl-0123456789abcdef0 --accounts 111122223333 -o glue`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !contains(ddlOutputs, opts.Output) {
+			if !slices.Contains(ddlOutputs, opts.Output) {
 				return usageErrorf("-o %q: want %s", opts.Output, strings.Join(ddlOutputs, ", "))
 			}
 			if runF != nil {
@@ -177,15 +172,6 @@ when the files disagree.`,
 	opts.Table.register(cmd, true)
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "athena", "output: "+strings.Join(ddlOutputs, ", "))
 	return cmd
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func ddlRun(cmd *cobra.Command, opts *DDLOptions) error {
