@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/flowq/flowq/athenadb"
 	"github.com/flowq/flowq/ddl"
 	"github.com/flowq/flowq/flowlog"
 	"github.com/flowq/flowq/partitions"
@@ -107,11 +106,11 @@ func (tf *tableFlags) fromFlowLog(ctx context.Context, cmd *cobra.Command, f *Fa
 			return usageErrorf("--%s comes from the flow log with --flow-log-id; leave it out", name)
 		}
 	}
-	client, region, err := f.EC2(ctx)
+	client, err := f.EC2(ctx)
 	if err != nil {
 		return err
 	}
-	d, err := athenadb.FlowLog(ctx, client, tf.FlowLogID)
+	d, err := client.FlowLog(ctx, tf.FlowLogID)
 	if err != nil {
 		return err
 	}
@@ -124,8 +123,8 @@ func (tf *tableFlags) fromFlowLog(ctx context.Context, cmd *cobra.Command, f *Fa
 		t.FileFormat = partitions.Parquet
 	}
 	t.Layout = partitions.Layout{Hive: d.Hive, PerHour: d.PerHour}
-	if len(t.Regions) == 0 && region != "" {
-		t.Regions = []string{region}
+	if len(t.Regions) == 0 {
+		t.Regions = []string{client.Region()}
 	}
 	return nil
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
 	"github.com/flowq/flowq/athenadb"
 	"github.com/flowq/flowq/internal/awsfake"
@@ -62,9 +61,9 @@ func TestDDLFromFlowLog(t *testing.T) {
 	fake := awsfake.NewEC2(t, awsfake.FlowLog{ID: "fl-0abc", LogFormat: "${version} ${srcaddr} ${dstaddr} ${start} ${end} ${action}",
 		DestinationType: "s3", Destination: "arn:aws:s3:::central-logs/vpc", FileFormat: "parquet", Hive: true, PerHour: true})
 	f, out, _ := testFactory(t)
-	f.EC2 = func(ctx context.Context) (athenadb.EC2, string, error) {
-		return ec2.New(ec2.Options{Region: "eu-west-1", BaseEndpoint: aws.String(fake.URL),
-			Credentials: credentials.NewStaticCredentialsProvider("AKIDFAKE", "secret", "")}), "eu-west-1", nil
+	f.EC2 = func(ctx context.Context) (*athenadb.EC2, error) {
+		return athenadb.NewEC2(aws.Config{Region: "eu-west-1", BaseEndpoint: aws.String(fake.URL),
+			Credentials: credentials.NewStaticCredentialsProvider("AKIDFAKE", "secret", "")}), nil
 	}
 	if err := execute(t, newCmdDDL(f, nil), "--flow-log-id", "fl-0abc", "--accounts", "111122223333", "--since", "2026-01-01"); err != nil {
 		t.Fatal(err)

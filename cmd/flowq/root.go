@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/spf13/cobra"
 
 	"github.com/flowq/flowq/athenadb"
@@ -35,8 +34,8 @@ type Factory struct {
 	Now      func() time.Time
 	CacheDir func() (string, error)
 	// EC2 builds an EC2 client from the standard AWS configuration (profile,
-	// environment, SSO) when a command first needs one, and its region.
-	EC2 func(ctx context.Context) (athenadb.EC2, string, error)
+	// environment, SSO) when a command first needs one.
+	EC2 func(ctx context.Context) (*athenadb.EC2, error)
 }
 
 func newFactory(io *iostreams.IOStreams) *Factory {
@@ -50,12 +49,15 @@ func newFactory(io *iostreams.IOStreams) *Factory {
 			}
 			return filepath.Join(d, "flowq"), nil
 		},
-		EC2: func(ctx context.Context) (athenadb.EC2, string, error) {
+		EC2: func(ctx context.Context) (*athenadb.EC2, error) {
 			cfg, err := config.LoadDefaultConfig(ctx)
 			if err != nil {
-				return nil, "", fmt.Errorf("load AWS configuration: %w", err)
+				return nil, fmt.Errorf("load AWS configuration: %w", err)
 			}
-			return ec2.NewFromConfig(cfg), cfg.Region, nil
+			if cfg.Region == "" {
+				return nil, fmt.Errorf("no AWS region: set AWS_REGION or a profile's region")
+			}
+			return athenadb.NewEC2(cfg), nil
 		},
 	}
 }

@@ -18,7 +18,8 @@ type FlowLog struct {
 	Hive, PerHour                                                       bool
 }
 
-// EC2 fakes the EC2 Query API's DescribeFlowLogs.
+// EC2 fakes the EC2 Query API's DescribeFlowLogs. It refuses unsigned requests
+// and answers "fl-error" with an EC2 error document.
 type EC2 struct {
 	*httptest.Server
 	mu       sync.Mutex
@@ -60,7 +61,10 @@ func (f *EC2) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	if !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") {
+	// A SigV4 signature for the ec2 service, dated.
+	auth := r.Header.Get("Authorization")
+	if !strings.HasPrefix(auth, "AWS4-HMAC-SHA256 Credential=") || !strings.Contains(auth, "/ec2/aws4_request, SignedHeaders=") ||
+		!strings.Contains(auth, ", Signature=") || r.Header.Get("X-Amz-Date") == "" {
 		http.Error(w, "unsigned request", http.StatusForbidden)
 		return
 	}
@@ -71,6 +75,15 @@ func (f *EC2) serve(w http.ResponseWriter, r *http.Request) {
 	if action != "DescribeFlowLogs" {
 		w.WriteHeader(http.StatusBadRequest)
 		fmt.Fprintf(w, `<Response><Errors><Error><Code>InvalidAction</Code><Message>the fake does not serve %s</Message></Error></Errors><RequestID>fake</RequestID></Response>`, action)
+		return
+	}
+	if r.Form.Get("Version") != "2016-11-15" {
+		http.Error(w, "missing API version", http.StatusBadRequest)
+		return
+	}
+	if id := r.Form.Get("FlowLogId.1"); id == "fl-error" {
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, `<Response><Errors><Error><Code>InvalidFlowLogId.Malformed</Code><Message>the fake refuses %s</Message></Error></Errors><RequestID>fake-request</RequestID></Response>`, id)
 		return
 	}
 	resp := describeFlowLogsResponse{Xmlns: "http://ec2.amazonaws.com/doc/2016-11-15/", RequestID: "fake-request"}
