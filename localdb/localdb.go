@@ -200,23 +200,23 @@ func (d *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 }
 
 // createView builds flow_logs as the union, by column name, of one typed read
-// per text format and partition, and one per Parquet column set and partition.
-// A branch's partition columns are constants, as a partition's are in Athena:
-// DuckDB drops them when unused and prunes whole branches on a filter, where a
-// join with a table of files would cost every row.
+// per text format and one per Parquet column set. Partition columns are
+// computed from each row's file name (see filenamePartitions): DuckDB drops
+// them when a query does not use them, where a join with a table of files
+// would cost every row, and one read per format keeps the union short.
 func (d *DB) createView(ctx context.Context, checks map[string]checked, fallback flowlog.Format) error {
 	type group struct {
 		format flowlog.Format
 		header bool
-		part   []string // partition column expressions
 		files  []string
 	}
 	var groups []*group
 	byKey := map[string]*group{}
-	var parquet, dirty []File
+	var parquet []string
+	var dirty []File
 	for _, f := range d.files {
 		if !isText(f.Path) {
-			parquet = append(parquet, f)
+			parquet = append(parquet, f.Path)
 			continue
 		}
 		ch := checks[f.Path]
@@ -236,11 +236,9 @@ func (d *DB) createView(ctx context.Context, checks map[string]checked, fallback
 		} else {
 			key = "\x00" + fallback.Header()
 		}
-		part := d.partitionExprs(f, format)
-		key += "\x01" + strings.Join(part, ",")
 		g := byKey[key]
 		if g == nil {
-			g = &group{format: format, header: header, part: part}
+			g = &group{format: format, header: header}
 			byKey[key] = g
 			groups = append(groups, g)
 		}
@@ -251,7 +249,7 @@ func (d *DB) createView(ctx context.Context, checks map[string]checked, fallback
 	d.sources = map[string]source{}
 	for _, g := range groups {
 		d.formats = appendFormat(d.formats, g.format)
-		parts = append(parts, textSelect(g.format, g.files, g.header, g.part))
+		parts = append(parts, textSelect(g.format, g.files, g.header, d.filenamePartitions(g.format)))
 		for _, path := range g.files {
 			d.sources[path] = source{format: g.format, header: g.header}
 		}
@@ -292,6 +290,41 @@ type source struct {
 	goodLines string // table name
 }
 
+// filenamePartitions are the partition columns as SQL over a read's filename
+// column. The name says the account, region and time (partitions.NamePattern),
+// and the folders always agree with it (partitions.ParseKey checks), so the
+// values are the key's. A file whose name says nothing of its time takes its
+// time columns from each record's end, the time AWS files a record by, so a
+// query's partition predicate still selects its records.
+func (d *DB) filenamePartitions(format flowlog.Format) []string {
+	re := quote("(^|/)" + partitions.NamePattern)
+	group := func(n int) string { return fmt.Sprintf("regexp_extract(filename, %s, %d)", re, n+1) } // +1: the (^|/) group
+	ts := group(4)
+	strftime := strings.NewReplacer("yyyy", "%Y", "MM", "%m", "dd", "%d", "HH", "%H")
+	var out []string
+	for _, c := range d.layout.Columns() {
+		var expr, fallback string
+		switch c.Kind {
+		case partitions.Account:
+			expr, fallback = group(1), "NULL"
+		case partitions.Region:
+			expr, fallback = group(2), "NULL"
+		default:
+			// The time group is YYYYMMDDTHHmmZ: pick the pattern's parts out of it.
+			parts := strings.NewReplacer("yyyy", "', substr(t, 1, 4), '", "MM", "', substr(t, 5, 2), '",
+				"dd", "', substr(t, 7, 2), '", "HH", "', substr(t, 10, 2), '").Replace(c.Pattern)
+			expr = strings.ReplaceAll("concat('"+parts+"')", "t,", ts+",")
+			fallback = "NULL"
+			if format.Has("end") {
+				// TRY_CAST: a Parquet file written by other tools may hold end as text.
+				fallback = fmt.Sprintf(`strftime(make_timestamp(TRY_CAST("end" AS BIGINT) * 1000000), %s)`, quote(strftime.Replace(c.Pattern)))
+			}
+		}
+		out = append(out, fmt.Sprintf("CASE WHEN regexp_matches(filename, %s) THEN %s ELSE %s END AS %s", re, expr, fallback, ident(c.Name)))
+	}
+	return out
+}
+
 // partitionExprs are a file's partition columns as SQL: constants from its key.
 // An unplaced file (its name says nothing of its time) takes its time columns
 // from each record's end, the time AWS files a record by, so a query's
@@ -313,7 +346,7 @@ func (d *DB) partitionExprs(f File, format flowlog.Format) []string {
 }
 
 // textSelect reads text files of one format with explicit columns and types and
-// no sniffing, adding the partition expressions. Lines that do not fit are
+// no sniffing, adding the partition expressions (which read the filename). Lines that do not fit are
 // skipped here; they were counted and reported when the files were checked.
 func textSelect(format flowlog.Format, files []string, header bool, part []string) string {
 	var cols, sel []string
@@ -325,20 +358,18 @@ func textSelect(format flowlog.Format, files []string, header bool, part []strin
 	if header {
 		skip = 1
 	}
+	filename := ""
+	if len(part) > 0 {
+		filename = ", filename = true"
+	}
 	return fmt.Sprintf("SELECT %s FROM read_csv(%s, delim = ' ', quote = '', escape = '', header = false, skip = %d, "+
-		"nullstr = '-', auto_detect = false, columns = {%s}, ignore_errors = true, compression = 'auto')",
-		strings.Join(append(sel, part...), ", "), stringList(files), skip, strings.Join(cols, ", "))
+		"nullstr = '-', auto_detect = false, columns = {%s}, ignore_errors = true, compression = 'auto'%s)",
+		strings.Join(append(sel, part...), ", "), stringList(files), skip, strings.Join(cols, ", "), filename)
 }
 
 // parquetSelects reads Parquet files by column name, cast to the catalog types,
-// one read per distinct column set and partition.
-func (d *DB) parquetSelects(ctx context.Context, files []File) ([]string, error) {
-	paths := make([]string, len(files))
-	byPath := map[string]File{}
-	for i, f := range files {
-		paths[i] = f.Path
-		byPath[f.Path] = f
-	}
+// one read per distinct column set.
+func (d *DB) parquetSelects(ctx context.Context, paths []string) ([]string, error) {
 	rows, err := d.conn.QueryContext(ctx, "SELECT file_name, list(name || ':' || coalesce(type, '') ORDER BY name) FROM parquet_schema("+stringList(paths)+
 		") WHERE num_children IS NULL OR num_children = 0 GROUP BY file_name")
 	if err != nil {
@@ -395,20 +426,9 @@ func (d *DB) parquetSelects(ctx context.Context, files []File) ([]string, error)
 			return nil, fmt.Errorf("%s: %w", sets[key][0], err)
 		}
 		d.formats = appendFormat(d.formats, format)
-		// One read per partition, with its values as constants.
-		byPart := map[string][]string{}
-		var partOrder []string
 		slices.Sort(sets[key])
-		for _, path := range sets[key] {
-			part := strings.Join(d.partitionExprs(byPath[path], format), ", ")
-			if _, ok := byPart[part]; !ok {
-				partOrder = append(partOrder, part)
-			}
-			byPart[part] = append(byPart[part], path)
-		}
-		for _, part := range partOrder {
-			out = append(out, fmt.Sprintf("SELECT %s, %s FROM read_parquet(%s)", strings.Join(sel, ", "), part, stringList(byPart[part])))
-		}
+		out = append(out, fmt.Sprintf("SELECT %s, %s FROM read_parquet(%s, filename = true)",
+			strings.Join(sel, ", "), strings.Join(d.filenamePartitions(format), ", "), stringList(sets[key])))
 	}
 	return out, nil
 }

@@ -22,6 +22,11 @@ type Object struct {
 	Format    FileFormat
 }
 
+// NamePattern matches an object's file name at the end of a path (RE2 syntax,
+// which DuckDB's regexp functions share). Its groups: 1 account, 2 region,
+// 3 flow-log ID, 4 time (YYYYMMDDTHHmmZ), 5 hash, 6 extension.
+const NamePattern = `(\d{12}|unknown)_vpcflowlogs_([a-z0-9-]+)_(fl-[0-9a-zA-Z]+)_(\d{8}T\d{4}Z)_([0-9a-zA-Z]+)(\.log\.gz|\.log\.parquet|\.gz\.parquet|\.parquet)$`
+
 // Key is the object key AWS writes for o.
 func (o Object) Key() string {
 	return o.Layout.Folder(o.Root, o.Account, o.Region, o.Time) + o.Name()
@@ -45,7 +50,7 @@ func (o Object) Name() string {
 const nameTime = "20060102T1504Z"
 
 var (
-	nameRE = regexp.MustCompile(`^(\d{12}|unknown)_vpcflowlogs_([a-z0-9-]+)_(fl-[0-9a-zA-Z]+)_(\d{8}T\d{4}Z)_([0-9a-zA-Z]+)(\.log\.gz|\.log\.parquet|\.gz\.parquet|\.parquet)$`)
+	nameRE = regexp.MustCompile("^" + NamePattern)
 	dateRE = regexp.MustCompile(`^\d{4}$|^\d{2}$`)
 )
 
