@@ -42,7 +42,6 @@ type DB struct {
 	files    []File
 	formats  []flowlog.Format
 	badLines []BadLine
-	records  int64
 	found    Found
 	checks   map[string]checked
 	sources  map[string]source // text file → how the view reads it
@@ -85,7 +84,6 @@ func Open(ctx context.Context, paths []string, opts Options) (*DB, error) {
 	for _, f := range files {
 		ch := checks[f.Path]
 		d.badLines = append(d.badLines, ch.BadLines...)
-		d.records += ch.Records
 	}
 	if opts.Strict && len(d.badLines) > 0 {
 		return nil, &BadLinesError{Lines: d.badLines}
@@ -261,7 +259,9 @@ func (d *DB) createView(ctx context.Context, checks map[string]checked, fallback
 		}
 		if table != "" {
 			d.formats = appendFormat(d.formats, format)
-			parts = append(parts, "SELECT *, "+strings.Join(d.partitionExprs(f, format), ", ")+" FROM "+table)
+			// The same partition columns as a read's, from the file's name.
+			parts = append(parts, "SELECT * EXCLUDE (filename), "+strings.Join(d.filenamePartitions(format), ", ")+
+				" FROM (SELECT *, "+quote(f.Path)+" AS filename FROM "+table+")")
 			d.sources[f.Path] = source{format: format, goodLines: table}
 		}
 	}
@@ -321,26 +321,6 @@ func (d *DB) filenamePartitions(format flowlog.Format) []string {
 			}
 		}
 		out = append(out, fmt.Sprintf("CASE WHEN regexp_matches(filename, %s) THEN %s ELSE %s END AS %s", re, expr, fallback, ident(c.Name)))
-	}
-	return out
-}
-
-// partitionExprs are a file's partition columns as SQL: constants from its key.
-// An unplaced file (its name says nothing of its time) takes its time columns
-// from each record's end, the time AWS files a record by, so a query's
-// partition predicate still selects its records.
-func (d *DB) partitionExprs(f File, format flowlog.Format) []string {
-	strftime := strings.NewReplacer("yyyy", "%Y", "MM", "%m", "dd", "%d", "HH", "%H")
-	var out []string
-	for _, c := range d.layout.Columns() {
-		expr := "NULL::VARCHAR"
-		switch {
-		case !f.Unplaced:
-			expr = quote(c.Value(f.Object.Account, f.Object.Region, f.Object.Time))
-		case c.Pattern != "" && format.Has("end"):
-			expr = fmt.Sprintf(`strftime(make_timestamp("end" * 1000000), %s)`, quote(strftime.Replace(c.Pattern)))
-		}
-		out = append(out, expr+" AS "+ident(c.Name))
 	}
 	return out
 }
