@@ -8,7 +8,7 @@ import (
 	"math/big"
 	"net/netip"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -154,27 +154,29 @@ func (inNetwork) Config() duckdb.ScalarFuncConfig {
 }
 
 func (inNetwork) Executor() duckdb.ScalarFuncExecutor {
-	// The network is nearly always one bound value: keep its parse.
-	var mu sync.Mutex
-	var lastText string
-	var last netip.Prefix
+	// The network is nearly always one bound value: keep its parse. DuckDB
+	// calls this from several threads, so the cache is swapped atomically
+	// rather than locked on every row.
+	type parsed struct {
+		text   string
+		prefix netip.Prefix
+	}
+	var last atomic.Pointer[parsed]
 	return duckdb.ScalarFuncExecutor{RowExecutor: func(values []driver.Value) (any, error) {
 		text, _ := values[0].(string)
-		mu.Lock()
-		if text != lastText {
+		network := last.Load()
+		if network == nil || network.text != text {
 			p, err := netip.ParsePrefix(text)
 			if err != nil {
-				mu.Unlock()
 				return nil, fmt.Errorf("flowq_in_network: %q is not a CIDR network", text)
 			}
-			last, lastText = p, text
+			network = &parsed{text, p}
+			last.Store(network)
 		}
-		network := last
-		mu.Unlock()
 		a, err := netip.ParseAddr(values[1].(string))
 		if err != nil {
 			return false, nil // not an address (a malformed field): not in any network
 		}
-		return network.Contains(a.Unmap()), nil
+		return network.prefix.Contains(a.Unmap()), nil
 	}}
 }
