@@ -88,10 +88,9 @@ func TestRunLayouts(t *testing.T) {
 		t.Fatalf("import: %d %s %s", code, out, errOut)
 	}
 	for _, dir := range append(dirs, cache) {
-		l := dir
 		code, out, errOut := runArgs("run", "top-rejected-destinations", "--local", dir, "--from", "2026-01-05T02:00", "--to", "2026-01-05T12:00", "-o", "json")
 		if code != 0 {
-			t.Fatalf("%s: %s", l, errOut)
+			t.Fatalf("%s: %s", dir, errOut)
 		}
 		var doc struct {
 			Provenance struct {
@@ -109,10 +108,10 @@ func TestRunLayouts(t *testing.T) {
 			wantFiles = 12 // one file per hour folder
 		}
 		if doc.Provenance.Query != "top-rejected-destinations@1" || len(doc.Provenance.SHA) != 64 || doc.Provenance.Files != wantFiles {
-			t.Errorf("%s: provenance %+v", l, doc.Provenance)
+			t.Errorf("%s: provenance %+v", dir, doc.Provenance)
 		}
 		if len(doc.Rows) != 10 || doc.Rows[0]["dstaddr"] != "10.0.2.200" || doc.Rows[0]["rejects"] != float64(1022) {
-			t.Errorf("%s: rows %v", l, doc.Rows)
+			t.Errorf("%s: rows %v", dir, doc.Rows)
 		}
 		rows, _ := json.Marshal(doc.Rows)
 		answers = append(answers, string(rows))
