@@ -92,6 +92,10 @@ type Field struct {
 	Codes       []Code
 	Status      Status
 	TGWOnly     bool // exists only in Transit Gateway flow logs
+
+	// Range and Closed, worked out once: the parser asks for every value.
+	lo, hi int64
+	closed bool
 }
 
 // Column is the table column name: hyphens become underscores.
@@ -101,7 +105,11 @@ func (f *Field) AthenaType() string  { return f.Kind.AthenaType() }
 func (f *Field) DuckDBType() string  { return f.Kind.DuckDBType() }
 func (f *Field) ParquetType() string { return f.Kind.ParquetType() }
 
-// Range is the inclusive range a numeric value must fall in, if the field has one.
+// Range is the inclusive range a numeric value must fall in, if the field has
+// one. It is the narrower of what AWS writes (ports, protocol and TCP flags)
+// and what the field's column type holds, so every value the parser accepts
+// fits the column the engines read it into: a version of 3000000000 is a bad
+// line, not a row that an INTEGER column silently drops.
 func (f *Field) Range() (lo, hi int64, ok bool) {
 	switch f.Name {
 	case "srcport", "dstport":
@@ -109,11 +117,19 @@ func (f *Field) Range() (lo, hi int64, ok bool) {
 	case "protocol", "tcp-flags":
 		return 0, 255, true
 	}
-	if f.Kind != String {
+	switch f.Kind {
+	case Int32:
+		return 0, 1<<31 - 1, true
+	case Int64:
 		return 0, 1<<63 - 1, true
 	}
 	return 0, 0, false
 }
+
+// Closed reports whether the field's documented codes are the only values it
+// can hold, so that any other value is a bad line. Only action is closed: AWS
+// adds codes to other fields (log-status, type) over time.
+func (f *Field) Closed() bool { return f.Name == "action" }
 
 // catalog lists every field in AWS's table order: VPC fields by version, then the
 // Transit Gateway fields. Sources: AWS VPC User Guide "Flow log records", the Transit
@@ -203,6 +219,8 @@ var byName = func() map[string]*Field {
 	m := make(map[string]*Field, 2*len(catalog))
 	for i := range catalog {
 		f := &catalog[i]
+		f.lo, f.hi, _ = f.Range()
+		f.closed = f.Closed()
 		m[f.Name] = f
 		m[f.Column()] = f
 	}

@@ -1,6 +1,7 @@
 package flowlog
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"slices"
@@ -92,19 +93,21 @@ func ParseHeader(line string) (Format, error) {
 
 // IsHeader reports whether a line of a text log file is a header line rather than
 // a record: every token has the shape of a field name and most are known fields.
-func IsHeader(line string) bool {
+func IsHeader(line string) bool { return isHeader([]byte(line)) }
+
+func isHeader(line []byte) bool {
 	// Every line of a file is asked, and records nearly always start with a
 	// digit or '-': a field name starts with a lower-case letter.
-	if line == "" || line[0] < 'a' || line[0] > 'z' {
+	if len(line) == 0 || line[0] < 'a' || line[0] > 'z' {
 		return false
 	}
 	known, tokens := 0, 0
-	for t := range strings.FieldsSeq(line) {
+	for t := range bytes.FieldsSeq(line) {
 		if !isFieldName(t) {
 			return false
 		}
 		tokens++
-		if _, ok := Lookup(t); ok {
+		if _, ok := byName[string(t)]; ok {
 			known++
 		}
 	}
@@ -113,8 +116,8 @@ func IsHeader(line string) bool {
 
 // isFieldName reports whether s has the shape of a field name: lower-case
 // letters, digits, hyphens or underscores, starting with a letter.
-func isFieldName(s string) bool {
-	if s == "" || s[0] < 'a' || s[0] > 'z' {
+func isFieldName[T string | []byte](s T) bool {
+	if len(s) == 0 || s[0] < 'a' || s[0] > 'z' {
 		return false
 	}
 	for i := 0; i < len(s); i++ {

@@ -41,10 +41,10 @@ func BenchmarkTopRejected(b *testing.B) {
 	}
 	b.Run("flowq-first-open", func(b *testing.B) { openAndQuery(b, localdb.Options{}) })
 	cache := filepath.Join(b.TempDir(), "verified.json")
-	if db, err := localdb.Open(ctx, []string{dir}, localdb.Options{VerifyCache: cache}); err == nil {
+	if db, err := localdb.Open(ctx, []string{dir}, localdb.Options{CheckCache: cache}); err == nil {
 		db.Close()
 	}
-	b.Run("flowq-checked-before", func(b *testing.B) { openAndQuery(b, localdb.Options{VerifyCache: cache}) })
+	b.Run("flowq-checked-before", func(b *testing.B) { openAndQuery(b, localdb.Options{CheckCache: cache}) })
 	b.Run("duckdb-read_csv", func(b *testing.B) {
 		db, err := sql.Open("duckdb", "")
 		if err != nil {

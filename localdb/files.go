@@ -1,7 +1,10 @@
 package localdb
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -17,29 +20,59 @@ type File struct {
 	Path   string
 	Object partitions.Object // from its key or name
 	// Unplaced files have a name that says nothing of account, region or time
-	// (files renamed or copied from elsewhere): their partition columns are NULL
-	// and no time window can prune them.
+	// (files renamed or copied from elsewhere): their partition columns come
+	// from each record's end and no time window can prune them.
 	Unplaced bool
 	Size     int64
-	MTime    int64 // Unix nanoseconds
+	MTime    int64  // Unix nanoseconds
+	absDir   string // the absolute folder, which the check cache is keyed by
+}
+
+// Text reports whether the file holds text records (.log.gz, or .log when a
+// user unpacked it), as opposed to Parquet.
+func (f File) Text() bool { return isText(f.Path) }
+
+func isText(path string) bool { return !strings.HasSuffix(path, ".parquet") }
+
+// objectName is the file's name without its extension: for a file AWS
+// delivered, the object's identity (account, region, flow-log ID, time and
+// hash), the same for its .log.gz, a .log unpacked from it and any copy.
+func objectName(path string) string {
+	base := filepath.Base(path)
+	for _, ext := range []string{".log.gz", ".log.parquet", ".gz.parquet", ".parquet", ".log"} {
+		if s, ok := strings.CutSuffix(base, ext); ok {
+			return s
+		}
+	}
+	return base
 }
 
 // discover lists the log files under the given files, folders and globs, in a
-// stable order. A file whose key or name does not say its account, region and
-// time is an error naming it: its partition values would be unknown.
+// stable order. A path that exists is a path, even when its name has glob
+// characters; only a path that does not exist is tried as a glob. A file
+// inside an AWSLogs/ tree whose key fits no layout is an error naming it: its
+// partition values would be unknown.
 func discover(paths []string) ([]File, error) {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return nil, fmt.Errorf("find the current folder: %w", err)
+	}
 	var out []File
 	add := func(p string, info fs.FileInfo) error {
 		o, err := partitions.ParsePath(p)
 		if err != nil && strings.Contains(filepath.ToSlash(p), "AWSLogs/") {
-			return fmt.Errorf("%s: %w", p, err) // inside an S3 tree, a key that fits no layout is a mistake
+			return fmt.Errorf("%s: %w", p, err)
 		}
-		out = append(out, File{Path: p, Object: o, Unplaced: err != nil, Size: info.Size(), MTime: info.ModTime().UnixNano()})
+		dir := filepath.Dir(p)
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(cwd, dir)
+		}
+		out = append(out, File{Path: p, Object: o, Unplaced: err != nil, Size: info.Size(), MTime: info.ModTime().UnixNano(), absDir: dir})
 		return nil
 	}
 	for _, p := range paths {
 		matches := []string{p}
-		if strings.ContainsAny(p, "*?[") {
+		if _, err := os.Stat(p); err != nil && strings.ContainsAny(p, "*?[") {
 			m, err := filepath.Glob(p)
 			if err != nil {
 				return nil, fmt.Errorf("glob %s: %w", p, err)
@@ -76,6 +109,78 @@ func discover(paths []string) ([]File, error) {
 		}
 	}
 	slices.SortFunc(out, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	// The same path given twice (a folder and a file in it) is one file.
 	out = slices.CompactFunc(out, func(a, b File) bool { return a.Path == b.Path })
 	return out, nil
+}
+
+// DuplicateError is one flow-log object reached twice: two copies of a
+// download, a .log.gz and the .log unpacked from it, or a Parquet cache and
+// the files it was made from. Reading both would count every record twice.
+type DuplicateError struct {
+	Object string // the object's name
+	First  string
+	Second string
+	Cache  bool // Second is a Parquet cache that holds First's records
+}
+
+func (e *DuplicateError) Error() string {
+	if e.Cache {
+		return fmt.Sprintf("%s is read twice: %s holds the records of %s (a Parquet cache made by flowq import); "+
+			"read the cache or its source, not both", e.Object, e.Second, e.First)
+	}
+	return fmt.Sprintf("%s is read twice: %s and %s are copies of one flow-log object, so every record would be counted twice; "+
+		"give --local one copy", e.Object, e.First, e.Second)
+}
+
+// checkDuplicates refuses a dataset that reaches one flow-log object twice.
+// A delivered object is known by its name, which AWS makes unique (account,
+// region, flow-log ID, time and a hash); a Parquet cache file by the sources
+// it records (cacheSources, path → object names); a file whose name says
+// nothing (unplaced) by its name, size and content.
+func checkDuplicates(files []File, cacheSources map[string][]string) error {
+	seen := map[string]File{}
+	for _, f := range files {
+		if _, ok := cacheSources[f.Path]; ok {
+			continue // compared by its sources below
+		}
+		key := objectName(f.Path)
+		if f.Unplaced {
+			key = fmt.Sprintf("unplaced %s %d", key, f.Size)
+		}
+		if g, ok := seen[key]; ok {
+			if f.Unplaced && !sameContent(g.Path, f.Path) {
+				continue
+			}
+			return &DuplicateError{Object: objectName(f.Path), First: g.Path, Second: f.Path}
+		}
+		seen[key] = f
+	}
+	for _, f := range files {
+		for _, src := range cacheSources[f.Path] {
+			if g, ok := seen[src]; ok {
+				return &DuplicateError{Object: src, First: g.Path, Second: f.Path, Cache: true}
+			}
+			seen[src] = f
+		}
+	}
+	return nil
+}
+
+// sameContent reports whether two files hold the same bytes.
+func sameContent(a, b string) bool {
+	sum := func(p string) []byte {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil
+		}
+		defer f.Close()
+		h := sha256.New()
+		if _, err := io.Copy(h, f); err != nil {
+			return nil
+		}
+		return h.Sum(nil)
+	}
+	x, y := sum(a), sum(b)
+	return x != nil && bytes.Equal(x, y)
 }

@@ -1,26 +1,32 @@
 // Package localdb is flowq's local engine: it opens downloaded flow-log files
-// (text .log.gz and Parquet, in any S3 layout or a flat folder) in DuckDB and
-// exposes them as one view, flow_logs, with a typed column per field ('-' is
-// NULL) and the layout's partition columns taken from each object key.
+// (text .log.gz or .log, and Parquet, in any S3 layout or a flat folder) in
+// DuckDB and exposes them as one view, flow_logs, with a typed column per field
+// ('-' is NULL) and the layout's partition columns taken from each object key.
+//
+// Nothing is lost or counted twice in silence: every text file is read through
+// flowq's reader before DuckDB's CSV reader is trusted with it (scan.go,
+// checks.go), bad lines are counted and reported with file and line, and a
+// flow-log object reached twice is refused (files.go). SQL run over the view
+// can read the dataset's files and nothing else.
 package localdb
 
 import (
+	"cmp"
 	"context"
-	"database/sql"
+	"errors"
 	"fmt"
+	"io"
+	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
-
-	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/flowq/flowq/flowlog"
 	"github.com/flowq/flowq/partitions"
 )
-
-// ViewName is the name of the relation queries read.
-const ViewName = "flow_logs"
 
 // Options tune Open. The zero value reads everything with DuckDB's defaults.
 type Options struct {
@@ -31,79 +37,106 @@ type Options struct {
 	MemoryLimit string             // DuckDB memory_limit, e.g. "1GB"
 	Threads     int                // DuckDB threads; 0 = DuckDB's default
 	TempDir     string             // DuckDB temp_directory for spilling
-	VerifyCache string             // file remembering checked files by size and mtime; "" = check every time
+	// CheckCache is a folder where flowq remembers the text files it has read
+	// whole (by size and modification time), so that later runs let DuckDB
+	// read them directly; "" remembers nothing.
+	CheckCache string
 }
 
 // DB is an open dataset.
 type DB struct {
-	db       *sql.DB
-	conn     *sql.Conn
-	layout   partitions.Layout
-	files    []File
+	duck    *duck
+	opts    Options
+	layout  partitions.Layout
+	files   []File // the files the view reads
+	found   Found
+	cache   *checkCache
+	scans   *scans
+	parquet []parquetFile
+
+	mu       sync.Mutex
 	formats  []flowlog.Format
-	badLines []BadLine
-	found    Found
-	checks   map[string]checked
-	sources  map[string]source // text file → how the view reads it
+	headers  map[string]string // first line of cold text files read while planning: a header, or "" for a record
+	known    []BadLine         // bad lines of files checked before, from their Checks
+	knownN   int
+	warnings []string
 }
 
-// Open finds the files under paths, checks the text files (gzip integrity, bad
-// lines), and creates the flow_logs view over them.
+// Open finds the files under paths, keeps those that can hold records of the
+// window, refuses a dataset that reaches one flow-log object twice, and
+// creates the flow_logs view over them. Text files not read before are
+// checked while the first query reads them: a corrupt file or, in strict mode,
+// a bad line fails that query with an error naming the file.
 func Open(ctx context.Context, paths []string, opts Options) (*DB, error) {
-	all, err := discover(paths)
+	d, err := open(ctx, paths, opts)
 	if err != nil {
 		return nil, err
 	}
-	var files []File
-	for _, f := range all {
-		if opts.Window == nil || f.Unplaced || opts.Window.Selects(f.Object) {
-			files = append(files, f)
-		}
-	}
-	d := &DB{files: files, layout: chooseLayout(all, opts.Layout), found: Found{Files: len(all)}}
-	for _, f := range all {
-		if f.Unplaced {
-			continue
-		}
-		if d.found.First.IsZero() || f.Object.Time.Before(d.found.First) {
-			d.found.First = f.Object.Time
-		}
-		if f.Object.Time.After(d.found.Last) {
-			d.found.Last = f.Object.Time
-		}
-	}
-	cache := loadCache(opts.VerifyCache)
-	checks, err := checkFiles(files, opts.Format, cache)
-	if err != nil {
-		return nil, err
-	}
-	if err := cache.save(); err != nil {
-		return nil, fmt.Errorf("save verification cache %s: %w", opts.VerifyCache, err)
-	}
-	d.checks = checks
-	for _, f := range files {
-		ch := checks[f.Path]
-		d.badLines = append(d.badLines, ch.BadLines...)
-	}
-	if opts.Strict && len(d.badLines) > 0 {
-		return nil, &BadLinesError{Lines: d.badLines}
-	}
-	if err := d.open(ctx, opts); err != nil {
-		return nil, err
-	}
-	if err := d.createView(ctx, checks, opts.Format); err != nil {
+	if err := d.duck.confine(ctx, inputDirs(paths), d.inputFiles(paths)); err != nil {
 		d.Close()
 		return nil, err
 	}
 	return d, nil
 }
 
-// BadLinesError is returned in strict mode when any line is bad.
-type BadLinesError struct{ Lines []BadLine }
+// open is Open without the confinement: import writes Parquet files.
+func open(ctx context.Context, paths []string, opts Options) (*DB, error) {
+	all, err := discover(paths)
+	if err != nil {
+		return nil, err
+	}
+	d := &DB{opts: opts, layout: chooseLayout(all, opts.Layout), found: found(all),
+		cache: newCheckCache(opts.CheckCache), scans: newScans(opts.Strict), headers: map[string]string{}}
+	for _, f := range all {
+		if opts.Window == nil || f.Unplaced || opts.Window.Selects(f.Object) {
+			d.files = append(d.files, f)
+		}
+	}
+	if d.duck, err = openDuck(ctx, opts); err != nil {
+		return nil, err
+	}
+	if err := d.setUp(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
 
-func (e *BadLinesError) Error() string {
-	msg := fmt.Sprintf("%d bad line(s); first: %s", len(e.Lines), e.Lines[0])
-	return msg
+func (d *DB) setUp(ctx context.Context) error {
+	if err := registerFunctions(ctx, d.duck, d.scans); err != nil {
+		return fmt.Errorf("register functions: %w", err)
+	}
+	var err error
+	if d.parquet, err = readParquetFooters(ctx, d.duck, d.files); err != nil {
+		return err
+	}
+	sources := map[string][]string{}
+	for _, p := range d.parquet {
+		if p.sources != nil {
+			sources[p.path] = p.sources
+		}
+	}
+	if err := checkDuplicates(d.files, sources); err != nil {
+		return err
+	}
+	return d.plan(ctx)
+}
+
+// found summarises the files under the paths, before the window chose.
+func found(files []File) Found {
+	f := Found{Files: len(files)}
+	for _, file := range files {
+		if file.Unplaced {
+			continue
+		}
+		if f.First.IsZero() || file.Object.Time.Before(f.First) {
+			f.First = file.Object.Time
+		}
+		if file.Object.Time.After(f.Last) {
+			f.Last = file.Object.Time
+		}
+	}
+	return f
 }
 
 func chooseLayout(files []File, want *partitions.Layout) partitions.Layout {
@@ -118,51 +151,342 @@ func chooseLayout(files []File, want *partitions.Layout) partitions.Layout {
 	return partitions.Layout{}
 }
 
-func (d *DB) open(ctx context.Context, opts Options) error {
-	connector, err := duckdb.NewConnector("", nil)
-	if err != nil {
-		return fmt.Errorf("open duckdb: %w", err)
-	}
-	d.db = sql.OpenDB(connector)
-	d.conn, err = d.db.Conn(ctx)
-	if err != nil {
-		d.db.Close()
-		return fmt.Errorf("open duckdb: %w", err)
-	}
-	// No network: never download or load extensions on demand; parquet, json and
-	// icu are built in.
-	settings := []string{"SET autoinstall_known_extensions = false", "SET autoload_known_extensions = false"}
-	if opts.MemoryLimit != "" {
-		settings = append(settings, "SET memory_limit = "+quote(opts.MemoryLimit))
-	}
-	if opts.Threads > 0 {
-		settings = append(settings, fmt.Sprintf("SET threads = %d", opts.Threads))
-	}
-	if opts.TempDir != "" {
-		settings = append(settings, "SET temp_directory = "+quote(opts.TempDir))
-	}
-	for _, s := range settings {
-		if _, err := d.conn.ExecContext(ctx, s); err != nil {
-			d.Close()
-			return fmt.Errorf("configure duckdb (%s): %w", s, err)
+// inputDirs are the folders among the paths, which DuckDB may read below.
+func inputDirs(paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		if info, err := os.Stat(p); err == nil && info.IsDir() {
+			abs, err := filepath.Abs(p)
+			if err == nil {
+				out = append(out, strings.TrimSuffix(abs, string(filepath.Separator))+string(filepath.Separator))
+			}
 		}
 	}
-	if err := registerFunctions(d.conn); err != nil {
-		d.Close()
-		return fmt.Errorf("register functions: %w", err)
+	return out
+}
+
+// inputFiles are the view's files that no input folder holds (files named one
+// by one, or by a glob).
+func (d *DB) inputFiles(paths []string) []string {
+	dirs := inputDirs(paths)
+	var out []string
+	for _, f := range d.files {
+		abs := filepath.Join(f.absDir, filepath.Base(f.Path))
+		if !slices.ContainsFunc(dirs, func(dir string) bool { return strings.HasPrefix(abs, dir) }) {
+			out = append(out, abs)
+		}
+	}
+	return out
+}
+
+// check is what is known of a text file read whole before: in this run, or
+// in an earlier one (the cache).
+func (d *DB) check(f File) (Check, bool) {
+	d.scans.mu.Lock()
+	ch, ok := d.scans.checked[f.Path]
+	d.scans.mu.Unlock()
+	if ok {
+		return ch, true
+	}
+	return d.cache.get(f)
+}
+
+// formatReads are the reads of one text format: plain files checked before
+// by DuckDB's CSV reader, by whether they have a header line and a name that
+// says their partition values, and the rest through flowq's reader.
+type formatReads struct {
+	format flowlog.Format
+	csv    map[csvKey][]string
+	scan   []File
+	known  map[string]bool
+}
+
+type csvKey struct{ header, placed bool }
+
+// plan creates (or replaces) the view: it groups the text files by format
+// and by how they are read, and the Parquet files by column set.
+func (d *DB) plan(ctx context.Context) error {
+	if err := d.readColdHeaders(); err != nil {
+		return err
+	}
+	var order []*formatReads
+	byFormat := map[string]*formatReads{}
+	reads := func(format flowlog.Format) *formatReads {
+		key := format.Header()
+		r := byFormat[key]
+		if r == nil {
+			r = &formatReads{format: format, csv: map[csvKey][]string{}, known: map[string]bool{}}
+			byFormat[key] = r
+			order = append(order, r)
+		}
+		return r
+	}
+	d.mu.Lock()
+	d.known, d.knownN, d.formats = nil, 0, nil
+	d.mu.Unlock()
+	var strictErr *BadLinesError
+	for _, f := range d.files {
+		if !f.Text() {
+			continue
+		}
+		ch, warm := d.check(f)
+		if warm && ch.Bad > 0 {
+			d.mu.Lock()
+			d.known = append(d.known, ch.BadLines...)
+			d.knownN += ch.Bad
+			d.mu.Unlock()
+			if strictErr == nil {
+				strictErr = &BadLinesError{Lines: ch.BadLines}
+			}
+			strictErr.Count += ch.Bad
+		}
+		if warm && ch.Records == 0 {
+			continue // nothing to read: its bad lines are reported above
+		}
+		header := d.headers[f.Path]
+		if warm {
+			header = ch.Header
+		}
+		format := d.opts.Format
+		if header != "" {
+			var err error
+			if format, err = flowlog.ParseHeader(header); err != nil {
+				return fmt.Errorf("%s: line 1: %w", f.Path, err)
+			}
+		}
+		r := reads(format)
+		if warm && ch.Plain {
+			key := csvKey{header: header != "", placed: !f.Unplaced}
+			r.csv[key] = append(r.csv[key], f.Path)
+			continue
+		}
+		r.scan = append(r.scan, f)
+		r.known[f.Path] = warm
+	}
+	if d.opts.Strict && strictErr != nil {
+		return strictErr
+	}
+	var sqls []string
+	for _, r := range order {
+		d.addFormat(r.format)
+		for _, key := range []csvKey{{true, true}, {true, false}, {false, true}, {false, false}} {
+			if files := r.csv[key]; len(files) > 0 {
+				sqls = append(sqls, csvSelect(r.format, files, key.header, d.partitionSQL(key.placed, r.format)))
+			}
+		}
+		if len(r.scan) > 0 {
+			g := &scanGroup{format: r.format, files: r.scan, parts: d.layout.Columns(), fallback: d.opts.Format, known: r.known}
+			sqls = append(sqls, scanSelect(d.scans.add(g)))
+		}
+	}
+	parquet, formats, err := parquetReads(d.parquet, d.layout)
+	if err != nil {
+		return err
+	}
+	for _, f := range formats {
+		d.addFormat(f)
+	}
+	sqls = append(sqls, parquet...)
+	if len(sqls) == 0 {
+		sqls = append(sqls, emptySelect(d.layout))
+	}
+	d.warnUnknownFields(order)
+	if _, err := d.duck.conn.ExecContext(ctx, viewSQL(sqls)); err != nil {
+		return fmt.Errorf("create view %s: %w", ViewName, err)
 	}
 	return nil
 }
 
-// Close releases DuckDB.
-func (d *DB) Close() error {
-	if d.conn != nil {
-		d.conn.Close()
+func (d *DB) partitionSQL(placed bool, format flowlog.Format) []string {
+	if placed {
+		return partitionsFromName(d.layout)
 	}
-	if d.db != nil {
-		return d.db.Close()
+	return partitionsFromEnd(d.layout, format)
+}
+
+func (d *DB) addFormat(f flowlog.Format) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !slices.ContainsFunc(d.formats, f.Equal) {
+		d.formats = append(d.formats, f)
+	}
+}
+
+// readColdHeaders reads the first line of the text files not read before that
+// the plan needs it of. A flow log's format is fixed when it is created, so
+// one file per flow log tells the format of all of them; the scan checks each
+// file's own header as it reads it, and a file that does not fit makes the
+// DB read the headers of its whole flow log (replan). Files whose names say
+// nothing, and files without a header when no format is given, are read one
+// by one.
+func (d *DB) readColdHeaders() error {
+	seen := map[string]string{} // flow log → the file whose header stands for it
+	for _, f := range d.files {
+		if !f.Text() {
+			continue
+		}
+		if _, ok := d.headers[f.Path]; ok {
+			continue
+		}
+		if _, warm := d.check(f); warm {
+			continue
+		}
+		key := flowLogKey(f)
+		if rep, ok := seen[key]; ok && key != "" {
+			d.headers[f.Path] = d.headers[rep]
+			continue
+		}
+		header, err := readFirstHeader(f.Path)
+		if err != nil {
+			return err
+		}
+		if header == "" && d.opts.Format.Len() == 0 {
+			// No header and no format: every line is bad. Read it whole now,
+			// so that its bad lines are counted, and read it no further.
+			ch, err := checkWhole(f)
+			if err != nil {
+				return err
+			}
+			d.scans.done(f.Path, ch)
+			continue
+		}
+		d.headers[f.Path] = header
+		seen[key] = f.Path
 	}
 	return nil
+}
+
+// flowLogKey names a text file's flow log; "" for a file whose name says nothing.
+func flowLogKey(f File) string {
+	if f.Unplaced {
+		return ""
+	}
+	return f.Object.Account + "/" + f.Object.Region + "/" + f.Object.FlowLogID
+}
+
+// readFirstHeader returns a text file's header line in canonical form, or ""
+// when its first line is a record.
+func readFirstHeader(path string) (string, error) {
+	f, ok, err := flowlog.ReadFileHeader(path)
+	if err != nil {
+		return "", &CorruptFileError{File: path, Err: err}
+	}
+	if !ok {
+		return "", nil
+	}
+	return f.Header(), nil
+}
+
+// checkWhole reads a text file with no format through flowq's reader.
+func checkWhole(f File) (Check, error) {
+	r, err := flowlog.OpenText(f.Path)
+	if err != nil {
+		return Check{}, &CorruptFileError{File: f.Path, Err: err}
+	}
+	defer r.Close()
+	rd := flowlog.NewReader(r, flowlog.Format{})
+	ch := Check{Size: f.Size, MTime: f.MTime}
+	for {
+		_, err := rd.NextLine()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var le *flowlog.LineError
+		if errors.As(err, &le) {
+			ch.Bad++
+			if len(ch.BadLines) < maxBadLinesKept {
+				ch.BadLines = append(ch.BadLines, BadLine{File: f.Path, Line: le.Line, Err: le.Error()})
+			}
+			continue
+		}
+		if err != nil {
+			return Check{}, &CorruptFileError{File: f.Path, Err: err}
+		}
+	}
+	return ch, nil
+}
+
+// warnUnknownFields says which header fields flowq does not know, in how many
+// files, what they may have meant, and which columns are NULL in those files
+// because of it.
+func (d *DB) warnUnknownFields(reads []*formatReads) {
+	type unknown struct {
+		files   int
+		example string
+	}
+	byName := map[string]*unknown{}
+	var names []string
+	for _, r := range reads {
+		n := len(r.scan)
+		example := ""
+		if n > 0 {
+			example = r.scan[0].Path
+		}
+		for _, files := range r.csv {
+			n += len(files)
+			if example == "" {
+				example = files[0]
+			}
+		}
+		for _, fd := range r.format.Fields() {
+			if fd.Status != flowlog.Unlisted {
+				continue
+			}
+			u := byName[fd.Name]
+			if u == nil {
+				u = &unknown{example: example}
+				byName[fd.Name] = u
+				names = append(names, fd.Name)
+			}
+			u.files += n
+		}
+	}
+	slices.Sort(names)
+	var warnings []string
+	for _, name := range names {
+		u := byName[name]
+		msg := fmt.Sprintf("%s in %d file(s), e.g. %s: not a known field", name, u.files, u.example)
+		if _, err := flowlog.LookupField(name); err != nil {
+			var ue *flowlog.UnknownFieldError
+			if errors.As(err, &ue) && ue.Suggestion != "" {
+				fd, _ := flowlog.Lookup(ue.Suggestion)
+				msg += fmt.Sprintf("; did you mean %s? Column %s is NULL in those files", ue.Suggestion, fd.Column())
+			}
+		}
+		warnings = append(warnings, msg+"; it is read as text column "+strings.ReplaceAll(name, "-", "_"))
+	}
+	d.mu.Lock()
+	d.warnings = warnings
+	d.mu.Unlock()
+}
+
+// Close saves what was learnt of the files and releases DuckDB.
+func (d *DB) Close() error {
+	d.remember()
+	if d.duck != nil {
+		return d.duck.Close()
+	}
+	return nil
+}
+
+// remember puts the files read whole into the cache and saves it. A cache that
+// cannot be written is a warning, never a failed query.
+func (d *DB) remember() {
+	d.scans.mu.Lock()
+	checked := maps.Clone(d.scans.checked)
+	d.scans.mu.Unlock()
+	for _, f := range d.files {
+		if ch, ok := checked[f.Path]; ok {
+			if cached, ok := d.cache.get(f); !ok || !slices.Equal(cached.BadLines, ch.BadLines) || cached.Records != ch.Records || cached.Plain != ch.Plain {
+				d.cache.put(f, ch)
+			}
+		}
+	}
+	if err := d.cache.save(); err != nil {
+		d.mu.Lock()
+		d.warnings = append(d.warnings, err.Error())
+		d.mu.Unlock()
+	}
 }
 
 // Found describes every log file under the paths, before window pruning.
@@ -177,331 +501,44 @@ func (d *DB) Found() Found { return d.found }
 // Files are the files the view reads (after window pruning).
 func (d *DB) Files() []File { return d.files }
 
-// Formats are the distinct text formats in the view.
-func (d *DB) Formats() []flowlog.Format { return d.formats }
-
-// BadLines are the lines that are not records of their file's format, in file
-// order. They are not in the view.
-func (d *DB) BadLines() []BadLine { return d.badLines }
-
-// Layout is the layout whose partition columns the view has.
-func (d *DB) Layout() partitions.Layout { return d.layout }
-
-// Query runs SQL over the view with bound parameters.
-func (d *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return d.conn.QueryContext(ctx, query, args...)
+// Formats are the distinct formats in the view.
+func (d *DB) Formats() []flowlog.Format {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return slices.Clone(d.formats)
 }
 
-// QueryRow runs SQL that returns one row.
-func (d *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return d.conn.QueryRowContext(ctx, query, args...)
-}
-
-// createView builds flow_logs as the union, by column name, of one typed read
-// per text format and one per Parquet column set. Partition columns are
-// computed from each row's file name (see filenamePartitions): DuckDB drops
-// them when a query does not use them, where a join with a table of files
-// would cost every row, and one read per format keeps the union short.
-func (d *DB) createView(ctx context.Context, checks map[string]checked, fallback flowlog.Format) error {
-	type group struct {
-		format flowlog.Format
-		header bool
-		files  []string
-	}
-	var groups []*group
-	byKey := map[string]*group{}
-	var parquet []string
-	var dirty []File
-	for _, f := range d.files {
-		if !isText(f.Path) {
-			parquet = append(parquet, f.Path)
-			continue
-		}
-		ch := checks[f.Path]
-		if len(ch.BadLines) > 0 {
-			dirty = append(dirty, f)
-			continue
-		}
-		key, header := ch.Header, ch.Header != ""
-		format := fallback
-		if header {
-			var err error
-			if format, err = flowlog.ParseHeader(ch.Header); err != nil {
-				return fmt.Errorf("%s: %w", f.Path, err)
-			}
-		} else if fallback.Len() == 0 {
-			continue // every line was reported bad: no header and no format
-		} else {
-			key = "\x00" + fallback.Header()
-		}
-		g := byKey[key]
-		if g == nil {
-			g = &group{format: format, header: header}
-			byKey[key] = g
-			groups = append(groups, g)
-		}
-		g.files = append(g.files, f.Path)
-	}
-
-	var parts []string
-	d.sources = map[string]source{}
-	for _, g := range groups {
-		d.formats = appendFormat(d.formats, g.format)
-		parts = append(parts, textSelect(g.format, g.files, g.header, d.filenamePartitions(g.format)))
-		for _, path := range g.files {
-			d.sources[path] = source{format: g.format, header: g.header}
-		}
-	}
-	for i, f := range dirty {
-		table, format, err := d.loadGoodLines(ctx, i, f.Path, fallback)
-		if err != nil {
-			return err
-		}
-		if table != "" {
-			d.formats = appendFormat(d.formats, format)
-			// The same partition columns as a read's, from the file's name.
-			parts = append(parts, "SELECT * EXCLUDE (filename), "+strings.Join(d.filenamePartitions(format), ", ")+
-				" FROM (SELECT *, "+quote(f.Path)+" AS filename FROM "+table+")")
-			d.sources[f.Path] = source{format: format, goodLines: table}
-		}
-	}
-	if len(parquet) > 0 {
-		sel, err := d.parquetSelects(ctx, parquet)
-		if err != nil {
-			return err
-		}
-		parts = append(parts, sel...)
-	}
-	if len(parts) == 0 {
-		parts = append(parts, d.emptySelect())
-	}
-	view := "CREATE TEMP VIEW " + ViewName + " AS " + strings.Join(parts, "\nUNION ALL BY NAME\n")
-	if _, err := d.conn.ExecContext(ctx, view); err != nil {
-		return fmt.Errorf("create view %s: %w", ViewName, err)
-	}
-	return nil
-}
-
-// source is how the view reads a text file: with read_csv, or, when the file
-// has bad lines, from the table its good lines were loaded into.
-type source struct {
-	format    flowlog.Format
-	header    bool
-	goodLines string // table name
-}
-
-// filenamePartitions are the partition columns as SQL over a read's filename
-// column. The name says the account, region and time (partitions.NamePattern),
-// and the folders always agree with it (partitions.ParseKey checks), so the
-// values are the key's. A file whose name says nothing of its time takes its
-// time columns from each record's end, the time AWS files a record by, so a
-// query's partition predicate still selects its records.
-func (d *DB) filenamePartitions(format flowlog.Format) []string {
-	re := quote("(^|/)" + partitions.NamePattern)
-	group := func(n int) string { return fmt.Sprintf("regexp_extract(filename, %s, %d)", re, n+1) } // +1: the (^|/) group
-	ts := group(4)
-	strftime := strings.NewReplacer("yyyy", "%Y", "MM", "%m", "dd", "%d", "HH", "%H")
-	var out []string
-	for _, c := range d.layout.Columns() {
-		var expr, fallback string
-		switch c.Kind {
-		case partitions.Account:
-			expr, fallback = group(1), "NULL"
-		case partitions.Region:
-			expr, fallback = group(2), "NULL"
-		default:
-			// The time group is YYYYMMDDTHHmmZ: pick the pattern's parts out of it.
-			parts := strings.NewReplacer("yyyy", "', substr(t, 1, 4), '", "MM", "', substr(t, 5, 2), '",
-				"dd", "', substr(t, 7, 2), '", "HH", "', substr(t, 10, 2), '").Replace(c.Pattern)
-			expr = strings.ReplaceAll("concat('"+parts+"')", "t,", ts+",")
-			fallback = "NULL"
-			if format.Has("end") {
-				// TRY_CAST: a Parquet file written by other tools may hold end as text.
-				fallback = fmt.Sprintf(`strftime(make_timestamp(TRY_CAST("end" AS BIGINT) * 1000000), %s)`, quote(strftime.Replace(c.Pattern)))
-			}
-		}
-		out = append(out, fmt.Sprintf("CASE WHEN regexp_matches(filename, %s) THEN %s ELSE %s END AS %s", re, expr, fallback, ident(c.Name)))
-	}
+// BadLines are the lines known to be bad in the view's files: those of files
+// read before, and those the queries so far found. They are not in the view.
+// At most a thousand are listed per file; BadLineCount counts them all.
+func (d *DB) BadLines() []BadLine {
+	d.mu.Lock()
+	out := slices.Clone(d.known)
+	d.mu.Unlock()
+	d.scans.mu.Lock()
+	out = append(out, d.scans.bad...)
+	d.scans.mu.Unlock()
+	slices.SortStableFunc(out, func(a, b BadLine) int { return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line)) })
 	return out
 }
 
-// textSelect reads text files of one format with explicit columns and types and
-// no sniffing, adding the partition expressions (which read the filename). Lines that do not fit are
-// skipped here; they were counted and reported when the files were checked.
-func textSelect(format flowlog.Format, files []string, header bool, part []string) string {
-	var cols, sel []string
-	for _, fd := range format.Fields() {
-		cols = append(cols, fmt.Sprintf("%s: %s", quote(fd.Column()), quote(fd.DuckDBType())))
-		sel = append(sel, ident(fd.Column()))
-	}
-	skip := 0
-	if header {
-		skip = 1
-	}
-	filename := ""
-	if len(part) > 0 {
-		filename = ", filename = true"
-	}
-	return fmt.Sprintf("SELECT %s FROM read_csv(%s, delim = ' ', quote = '', escape = '', header = false, skip = %d, "+
-		"nullstr = '-', auto_detect = false, columns = {%s}, ignore_errors = true, compression = 'auto'%s)",
-		strings.Join(append(sel, part...), ", "), stringList(files), skip, strings.Join(cols, ", "), filename)
+// BadLineCount counts the bad lines known, listed or not.
+func (d *DB) BadLineCount() int {
+	d.mu.Lock()
+	n := d.knownN
+	d.mu.Unlock()
+	d.scans.mu.Lock()
+	defer d.scans.mu.Unlock()
+	return n + d.scans.badN
 }
 
-// parquetSelects reads Parquet files by column name, cast to the catalog types,
-// one read per distinct column set.
-func (d *DB) parquetSelects(ctx context.Context, paths []string) ([]string, error) {
-	rows, err := d.conn.QueryContext(ctx, "SELECT file_name, list(name || ':' || coalesce(type, '') ORDER BY name) FROM parquet_schema("+stringList(paths)+
-		") WHERE num_children IS NULL OR num_children = 0 GROUP BY file_name")
-	if err != nil {
-		return nil, fmt.Errorf("read Parquet schemas: %w", err)
-	}
-	defer rows.Close()
-	sets := map[string][]string{}
-	var order []string
-	for rows.Next() {
-		var file string
-		var names []any
-		if err := rows.Scan(&file, &names); err != nil {
-			return nil, fmt.Errorf("read Parquet schemas: %w", err)
-		}
-		var cols []string
-		for _, n := range names {
-			cols = append(cols, fmt.Sprint(n))
-		}
-		key := strings.Join(cols, ",")
-		if _, ok := sets[key]; !ok {
-			order = append(order, key)
-		}
-		sets[key] = append(sets[key], file)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read Parquet schemas: %w", err)
-	}
-	var out []string
-	for _, key := range order {
-		var sel, names []string
-		for _, colType := range strings.Split(key, ",") {
-			col, physical, _ := strings.Cut(colType, ":")
-			fd, ok := flowlog.Lookup(col)
-			if !ok || fd.Column() != col {
-				continue // not a flow-log column (e.g. a writer's index)
-			}
-			expr := ident(col)
-			if physical == "BYTE_ARRAY" {
-				// A string column: '-' is NULL as in text files. Files written by
-				// Python tools can also spell a missing number "None".
-				expr = fmt.Sprintf("NULLIF(%s, '-')", expr)
-				if fd.Kind != flowlog.String {
-					expr = fmt.Sprintf("NULLIF(%s, 'None')", expr)
-				}
-			}
-			sel = append(sel, fmt.Sprintf("CAST(%s AS %s) AS %s", expr, fd.DuckDBType(), ident(col)))
-			names = append(names, fd.Name)
-		}
-		if len(sel) == 0 {
-			return nil, fmt.Errorf("%s: no flow-log columns in this Parquet file", sets[key][0])
-		}
-		format, err := flowlog.NewFormat(names...)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", sets[key][0], err)
-		}
-		d.formats = appendFormat(d.formats, format)
-		slices.Sort(sets[key])
-		out = append(out, fmt.Sprintf("SELECT %s, %s FROM read_parquet(%s, filename = true)",
-			strings.Join(sel, ", "), strings.Join(d.filenamePartitions(format), ", "), stringList(sets[key])))
-	}
-	return out, nil
+// Warnings are things a user should know about the data that are not errors:
+// unknown header fields, a cache that could not be written.
+func (d *DB) Warnings() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return slices.Clone(d.warnings)
 }
 
-// emptySelect is the view over no files: the default format's columns and the
-// partition columns, no rows.
-func (d *DB) emptySelect() string {
-	def, _ := flowlog.Preset("default")
-	var sel []string
-	for _, fd := range def.Fields() {
-		sel = append(sel, fmt.Sprintf("CAST(NULL AS %s) AS %s", fd.DuckDBType(), ident(fd.Column())))
-	}
-	for _, c := range d.layout.Columns() {
-		sel = append(sel, "NULL::VARCHAR AS "+ident(c.Name))
-	}
-	return "SELECT " + strings.Join(sel, ", ") + " WHERE false"
-}
-
-// quote makes a SQL string literal. It is used only for file names and column
-// names the engine itself produced, never for query parameters (those are bound).
-func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
-
-// ident quotes an identifier.
-func ident(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-
-func stringList(items []string) string {
-	q := make([]string, len(items))
-	for i, s := range items {
-		q[i] = quote(s)
-	}
-	return "[" + strings.Join(q, ", ") + "]"
-}
-
-func appendFormat(formats []flowlog.Format, f flowlog.Format) []flowlog.Format {
-	if slices.ContainsFunc(formats, f.Equal) {
-		return formats
-	}
-	return append(formats, f)
-}
-
-// loadGoodLines loads the good records of a file that has bad lines into a temp
-// table, so that the view holds exactly the lines that were not reported bad,
-// whichever columns a query reads. (DuckDB's CSV reader, with projection
-// pushdown, does not convert columns a query does not use, so a line it would
-// reject can still be counted.) It returns the table, or "" when no line was
-// good. Such files are rare, and small ones are typical.
-func (d *DB) loadGoodLines(ctx context.Context, i int, path string, fallback flowlog.Format) (string, flowlog.Format, error) {
-	var format flowlog.Format
-	var records []flowlog.Record
-	_, err := flowlog.Scan(ctx, []string{path}, fallback, func(_ string, rec flowlog.Record) error {
-		if format.Len() == 0 {
-			format = rec.Format
-		}
-		if rec.Format.Equal(format) {
-			records = append(records, rec)
-		}
-		return nil
-	})
-	if err != nil {
-		return "", format, fmt.Errorf("read %s: %w", path, err)
-	}
-	if len(records) == 0 {
-		return "", format, nil
-	}
-	table := fmt.Sprintf("flowq_good_lines_%d", i)
-	var cols, marks []string
-	for _, fd := range format.Fields() {
-		cols = append(cols, ident(fd.Column())+" "+fd.DuckDBType())
-		marks = append(marks, "?")
-	}
-	if _, err := d.conn.ExecContext(ctx, "CREATE TEMP TABLE "+table+" ("+strings.Join(cols, ", ")+")"); err != nil {
-		return "", format, fmt.Errorf("load %s: %w", path, err)
-	}
-	stmt, err := d.conn.PrepareContext(ctx, "INSERT INTO "+table+" VALUES ("+strings.Join(marks, ", ")+")")
-	if err != nil {
-		return "", format, fmt.Errorf("load %s: %w", path, err)
-	}
-	defer stmt.Close()
-	for _, rec := range records {
-		args := make([]any, 0, len(rec.Values))
-		for j, v := range rec.Values {
-			switch {
-			case v.Null:
-				args = append(args, nil)
-			case format.Fields()[j].Kind == flowlog.String:
-				args = append(args, v.Str)
-			default:
-				args = append(args, v.Int)
-			}
-		}
-		if _, err := stmt.ExecContext(ctx, args...); err != nil {
-			return "", format, fmt.Errorf("load %s: %w", path, err)
-		}
-	}
-	return table, format, nil
-}
+// Layout is the layout whose partition columns the view has.
+func (d *DB) Layout() partitions.Layout { return d.layout }

@@ -97,6 +97,18 @@ func writeGzip(t *testing.T, path string, text string) []byte {
 
 const name = "123456789012_vpcflowlogs_us-east-1_fl-1234abcd_20180620T1620Z_fe123456.log.gz"
 
+// count runs SELECT count(*) through RunSQL, the checked path.
+func count(t *testing.T, db *localdb.DB, where string) (int64, error) {
+	t.Helper()
+	res, err := db.RunSQL(context.Background(), "SELECT count(*) FROM flow_logs "+where)
+	if err != nil {
+		return 0, err
+	}
+	return res.Rows[0][0].(int64), nil
+}
+
+// TestCorruptGzip: a damaged gzip stream fails the query that reads it, with
+// an error naming the file, every time (it is never remembered as checked).
 func TestCorruptGzip(t *testing.T) {
 	text := "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n" +
 		strings.Repeat("2 123456789012 eni-1 10.0.0.1 10.0.0.2 443 49152 6 10 840 1529511600 1529511660 ACCEPT OK\n", 2000)
@@ -107,16 +119,22 @@ func TestCorruptGzip(t *testing.T) {
 		{"missing CRC trailer", func(b []byte) []byte { return b[:len(b)-8] }},
 		{"cut short", func(b []byte) []byte { return b[:len(b)/2] }},
 		{"cut in the middle of a line", func(b []byte) []byte { return b[:len(b)-3] }},
+		{"corrupt byte", func(b []byte) []byte { b[len(b)/2] ^= 0xff; return b }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, name)
 			whole := writeGzip(t, path, text)
 			os.WriteFile(path, tt.cut(whole), 0o644)
-			_, err := localdb.Open(context.Background(), []string{dir}, localdb.Options{})
-			var ce *localdb.CorruptFileError
-			if !errors.As(err, &ce) || ce.File != path {
-				t.Fatalf("error = %v, want a CorruptFileError naming %s", err, path)
+			cache := t.TempDir()
+			for range 2 {
+				db := open(t, []string{dir}, localdb.Options{CheckCache: cache})
+				_, err := count(t, db, "")
+				var ce *localdb.CorruptFileError
+				if !errors.As(err, &ce) || ce.File != path {
+					t.Fatalf("error = %v, want a CorruptFileError naming %s", err, path)
+				}
+				db.Close()
 			}
 		})
 	}
@@ -125,34 +143,72 @@ func TestCorruptGzip(t *testing.T) {
 func TestBadLinesAndStrict(t *testing.T) {
 	dir := t.TempDir()
 	writeGzip(t, filepath.Join(dir, name), "version srcaddr dstport action\n2 10.0.0.1 22 REJECT\n2 10.0.0.2 NaN REJECT\n2 10.0.0.3\n2 10.0.0.4 80 ACCEPT\n")
-	db := open(t, []string{dir}, localdb.Options{})
-	var n int64
-	if err := db.QueryRow(context.Background(), "SELECT count(*) FROM flow_logs").Scan(&n); err != nil || n != 2 {
-		t.Errorf("rows = %d %v, want 2", n, err)
+	cache := t.TempDir()
+	check := func(db *localdb.DB) {
+		t.Helper()
+		if n, err := count(t, db, ""); err != nil || n != 2 {
+			t.Errorf("rows = %d %v, want 2", n, err)
+		}
+		bad := db.BadLines()
+		if len(bad) != 2 || bad[0].Line != 3 || !strings.Contains(bad[0].Err, `field dstport: "NaN": not an integer`) || bad[1].Line != 4 ||
+			db.BadLineCount() != 2 {
+			t.Errorf("bad lines = %+v (%d)", bad, db.BadLineCount())
+		}
 	}
-	bad := db.BadLines()
-	if len(bad) != 2 || bad[0].Line != 3 || !strings.Contains(bad[0].Err, `field dstport: "NaN": not an integer`) || bad[1].Line != 4 {
-		t.Errorf("bad lines = %+v", bad)
+	// Not checked before: the query finds them; checked before: from the cache.
+	for _, when := range []string{"cold", "warm"} {
+		t.Run(when, func(t *testing.T) {
+			db := open(t, []string{dir}, localdb.Options{CheckCache: cache})
+			check(db)
+			db.Close()
+		})
 	}
-	_, err := localdb.Open(context.Background(), []string{dir}, localdb.Options{Strict: true})
+	// Strict, cold: the query fails on the first bad line; warm: Open refuses.
+	db := open(t, []string{dir}, localdb.Options{Strict: true})
+	if _, err := count(t, db, ""); err == nil || !strings.Contains(err.Error(), "bad line(s); first: ") || !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("strict, cold: %v", err)
+	}
+	_, err := localdb.Open(context.Background(), []string{dir}, localdb.Options{Strict: true, CheckCache: cache})
 	if err == nil || !strings.Contains(err.Error(), "2 bad line(s); first: ") {
-		t.Errorf("strict: %v", err)
+		t.Errorf("strict, warm: %v", err)
 	}
 }
 
-func TestVerifyCache(t *testing.T) {
+// viewSQL is the SQL DuckDB holds for the view.
+func viewSQL(t *testing.T, db *localdb.DB) string {
+	t.Helper()
+	var sql string
+	if err := db.QueryRow(context.Background(), "SELECT sql FROM duckdb_views() WHERE view_name = 'flow_logs'").Scan(&sql); err != nil {
+		t.Fatal(err)
+	}
+	return sql
+}
+
+// TestCheckCache: a file read whole once is read by DuckDB's CSV reader the
+// next time; a changed file is read through flowq's reader again.
+func TestCheckCache(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, name)
 	writeGzip(t, path, "version srcaddr\n2 10.0.0.1\n")
-	cache := filepath.Join(t.TempDir(), "verified.json")
-	open(t, []string{dir}, localdb.Options{VerifyCache: cache})
-	if b, err := os.ReadFile(cache); err != nil || !strings.Contains(string(b), name) {
-		t.Fatalf("cache not written: %v", err)
+	cache := t.TempDir()
+	db := open(t, []string{dir}, localdb.Options{CheckCache: cache})
+	if !strings.Contains(viewSQL(t, db), "flowq_scan(") {
+		t.Errorf("a file never read is not read through flowq's reader:\n%s", viewSQL(t, db))
 	}
-	// A changed file (other size) is checked again.
+	if n, err := count(t, db, ""); err != nil || n != 1 {
+		t.Fatalf("count = %d %v", n, err)
+	}
+	db.Close()
+	db = open(t, []string{dir}, localdb.Options{CheckCache: cache})
+	if sql := viewSQL(t, db); !strings.Contains(sql, "read_csv(") || strings.Contains(sql, "flowq_scan(") {
+		t.Errorf("a checked file is not read by read_csv:\n%s", sql)
+	}
+	db.Close()
+	// A changed file (other size) is checked again, and its damage found.
 	whole := writeGzip(t, path, "version srcaddr\n2 10.0.0.1\n2 10.0.0.2\n")
 	os.WriteFile(path, whole[:len(whole)-8], 0o644)
-	if _, err := localdb.Open(context.Background(), []string{dir}, localdb.Options{VerifyCache: cache}); err == nil {
+	db = open(t, []string{dir}, localdb.Options{CheckCache: cache})
+	if _, err := count(t, db, ""); err == nil {
 		t.Error("a changed, truncated file was trusted from the cache")
 	}
 }
@@ -162,7 +218,7 @@ func TestVerifyCache(t *testing.T) {
 func TestMixedFormats(t *testing.T) {
 	dir := t.TempDir()
 	writeGzip(t, filepath.Join(dir, "a", name), "version srcaddr dstaddr action\n2 10.0.0.1 10.0.0.2 ACCEPT\n")
-	writeGzip(t, filepath.Join(dir, "b", name), "version vpc-id srcaddr tcp-flags\n3 vpc-1 10.0.0.3 2\n")
+	writeGzip(t, filepath.Join(dir, "b", strings.Replace(name, "fl-1234abcd", "fl-5678abcd", 1)), "version vpc-id srcaddr tcp-flags\n3 vpc-1 10.0.0.3 2\n")
 	db := open(t, []string{dir}, localdb.Options{})
 	rows, err := db.Query(context.Background(), "SELECT srcaddr, dstaddr, vpc_id, tcp_flags FROM flow_logs ORDER BY srcaddr")
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math/big"
 	"net/netip"
@@ -17,11 +18,23 @@ import (
 	"github.com/flowq/flowq/queries"
 )
 
+// Query runs SQL over the view and returns DuckDB's rows as they come, for
+// Go users who want database/sql. RunSQL is the checked path flowq itself
+// uses (read-only statements, errors naming the file that failed).
+func (d *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return d.duck.conn.QueryContext(ctx, query, args...)
+}
+
+// QueryRow runs SQL that returns one row (see Query).
+func (d *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return d.duck.conn.QueryRowContext(ctx, query, args...)
+}
+
 // Render renders a library query for this dataset: DuckDB's dialect, the view,
 // and the layout's partition columns. It first checks that the data's formats
 // have the fields the query reads.
 func (d *DB) Render(q *queries.Query, params queries.Values, w *partitions.Window) (*queries.Rendered, error) {
-	if err := q.CheckFields(d.formats); err != nil {
+	if err := q.CheckFields(d.Formats()); err != nil {
 		return nil, err
 	}
 	return q.Render(queries.RenderOptions{Dialect: queries.DuckDB, Table: ViewName, Layout: d.layout, Window: w, Params: params})
@@ -40,18 +53,68 @@ func (d *DB) RunQuery(ctx context.Context, q *queries.Query, params queries.Valu
 func (d *DB) Run(ctx context.Context, r *queries.Rendered) (*queries.Result, error) {
 	res, err := d.RunSQL(ctx, r.SQL, r.Args...)
 	if err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("%s (sql %.12s): %w", r.Query.Ref(), r.SHA256(), err)
 	}
 	r.Describe(&res.Provenance)
 	return res, nil
 }
 
-// RunSQL runs ad-hoc SQL over the view with bound arguments.
+// maxReplans bounds how often a query is planned again after a file turned
+// out to have another format than its flow log's other files.
+const maxReplans = 3
+
+// RunSQL runs SQL over the view with bound arguments. Only a query may run
+// (SELECT, WITH, VALUES, DESCRIBE, SUMMARIZE, SHOW, EXPLAIN), one statement at
+// a time; see ReadOnlyError. A file that fails while the query reads it (a
+// corrupt gzip stream, a bad line in strict mode) is the error, with its name.
 func (d *DB) RunSQL(ctx context.Context, query string, args ...any) (*queries.Result, error) {
+	if err := d.checkReadOnly(query); err != nil {
+		return nil, err
+	}
 	started := time.Now()
-	rows, err := d.conn.QueryContext(ctx, query, args...)
-	if err != nil {
+	for attempt := 0; ; attempt++ {
+		res, err := d.query(ctx, query, args...)
+		failure, misfits := d.scans.takeFailure()
+		switch {
+		case err == nil:
+			d.remember()
+			res.Provenance = queries.Provenance{
+				Engine: "duckdb", Files: len(d.files), BadLines: d.BadLineCount(), BytesRead: d.size(),
+				Rows: len(res.Rows), Started: started.UTC(), Elapsed: time.Since(started),
+			}
+			res.Provenance.ElapsedMS = res.Provenance.Elapsed.Milliseconds()
+			return res, nil
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		case len(misfits) > 0 && attempt < maxReplans:
+			if err := d.replan(ctx, misfits); err != nil {
+				return nil, err
+			}
+			continue
+		case failure != nil:
+			d.remember()
+			return nil, failure
+		}
 		return nil, &SQLError{Err: err}
+	}
+}
+
+func (d *DB) size() int64 {
+	var n int64
+	for _, f := range d.files {
+		n += f.Size
+	}
+	return n
+}
+
+// query runs SQL and reads its whole result.
+func (d *DB) query(ctx context.Context, query string, args ...any) (*queries.Result, error) {
+	rows, err := d.duck.conn.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	types, err := rows.ColumnTypes()
@@ -80,16 +143,66 @@ func (d *DB) RunSQL(ctx context.Context, query string, args ...any) (*queries.Re
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	var size int64
-	for _, f := range d.files {
-		size += f.Size
-	}
-	res.Provenance = queries.Provenance{
-		Engine: "duckdb", Files: len(d.files), BadLines: len(d.badLines), BytesRead: size,
-		Rows: len(res.Rows), Started: started.UTC(), Elapsed: time.Since(started),
-	}
-	res.Provenance.ElapsedMS = res.Provenance.Elapsed.Milliseconds()
 	return res, nil
+}
+
+// replan reads the headers of every unchecked file of the flow logs whose
+// files did not fit the plan, and creates the view again.
+func (d *DB) replan(ctx context.Context, misfits map[string]bool) error {
+	logs := map[string]bool{}
+	for _, f := range d.files {
+		if misfits[f.Path] {
+			logs[flowLogKey(f)] = true
+		}
+	}
+	for _, f := range d.files {
+		if !f.Text() || !logs[flowLogKey(f)] {
+			continue
+		}
+		if _, warm := d.check(f); warm {
+			continue
+		}
+		header, err := readFirstHeader(f.Path)
+		if err != nil {
+			return err
+		}
+		d.headers[f.Path] = header
+	}
+	return d.plan(ctx)
+}
+
+// ReadOnlyError is SQL that is not a query: flowq's SQL reads the dataset and
+// changes nothing (no table, no file, no setting, no extension).
+type ReadOnlyError struct{ Reason string }
+
+func (e *ReadOnlyError) Error() string { return e.Reason }
+
+// checkReadOnly prepares the SQL (which only binds it) to learn what kind of
+// statement it is. Prepare takes exactly one statement, so nothing can hide
+// behind a first harmless one.
+func (d *DB) checkReadOnly(query string) error {
+	return d.duck.conn.Raw(func(dc any) error {
+		stmt, err := dc.(*duckdb.Conn).Prepare(query)
+		if err != nil {
+			if strings.Contains(err.Error(), "multi-statement") {
+				return &ReadOnlyError{"flowq runs one SQL statement at a time: remove the others (and the ';' between them)"}
+			}
+			return &SQLError{Err: err}
+		}
+		defer stmt.Close()
+		kind, err := stmt.(*duckdb.Stmt).StatementType()
+		if err != nil {
+			return &SQLError{Err: err}
+		}
+		switch kind {
+		case duckdb.STATEMENT_TYPE_SELECT, duckdb.STATEMENT_TYPE_EXPLAIN:
+			return nil
+		case duckdb.STATEMENT_TYPE_LOAD:
+			return &ReadOnlyError{"INSTALL and LOAD are refused: flowq never downloads or loads DuckDB extensions (parquet, json and icu are built in)"}
+		}
+		return &ReadOnlyError{"only queries run over flow_logs (SELECT, WITH, VALUES, DESCRIBE, SUMMARIZE, SHOW, EXPLAIN): " +
+			"flowq does not create, change, copy, attach or export anything"}
+	})
 }
 
 // SQLError is DuckDB's error for a query. Its message is DuckDB's first line;
@@ -136,9 +249,12 @@ func normalize(v any) any {
 	return v
 }
 
-// registerFunctions adds the Go functions the DuckDB dialect relies on.
-func registerFunctions(conn *sql.Conn) error {
-	return duckdb.RegisterScalarUDF(conn, "flowq_in_network", inNetwork{})
+// registerFunctions adds the Go functions the view and the DuckDB dialect rely on.
+func registerFunctions(ctx context.Context, d *duck, s *scans) error {
+	if err := duckdb.RegisterScalarUDF(d.conn, "flowq_in_network", inNetwork{}); err != nil {
+		return err
+	}
+	return registerScan(ctx, d.conn, s)
 }
 
 // inNetwork is flowq_in_network(network VARCHAR, addr VARCHAR) BOOLEAN: whether

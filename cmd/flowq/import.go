@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -48,17 +47,18 @@ a new download converts only the new files.`,
 }
 
 func importRun(cmd *cobra.Command, opts *ImportOptions) error {
-	lo := localdb.Options{Strict: opts.Strict}
-	if cache, err := opts.Factory.CacheDir(); err == nil {
-		lo.VerifyCache = filepath.Join(cache, "verified.json")
-	}
+	lo := localdb.Options{Strict: opts.Strict, CheckCache: checkCache(opts.Factory)}
 	began := time.Now()
 	st, err := localdb.Import(cmd.Context(), opts.Paths, opts.To, lo)
 	if err != nil {
 		return err
 	}
-	reportBadLines(opts.Factory.IO.ErrOut, st.BadLines)
-	fmt.Fprintf(opts.Factory.IO.Out, "%d file(s): %d converted (%d records), %d copied (already Parquet), %d up to date, %d without records; %d bad line(s); %s\n",
-		st.Files, st.Written, st.Records, st.Copied, st.UpToDate, st.Empty, len(st.BadLines), time.Since(began).Round(time.Millisecond))
+	reportData(opts.Factory.IO.ErrOut, nil, st.BadLines, st.BadLineCount)
+	removed := ""
+	if st.Removed > 0 {
+		removed = fmt.Sprintf(", %d removed (their sources are gone)", st.Removed)
+	}
+	fmt.Fprintf(opts.Factory.IO.Out, "%d file(s): %d converted (%d records), %d copied (already Parquet), %d up to date, %d without records%s; %d bad line(s); %s\n",
+		st.Files, st.Written, st.Records, st.Copied, st.UpToDate, st.Empty, removed, st.BadLineCount, time.Since(began).Round(time.Millisecond))
 	return nil
 }

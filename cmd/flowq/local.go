@@ -91,17 +91,22 @@ func (l *localFlags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&l.Strict, "strict", false, "fail on bad lines instead of reporting them")
 }
 
-// openLocal opens the dataset and reports its bad lines on stderr.
-func openLocal(ctx context.Context, f *Factory, l localFlags, w *partitions.Window) (*localdb.DB, error) {
-	opts := localdb.Options{Strict: l.Strict, Window: w}
+// checkCache is where flowq remembers the text files it has read whole.
+func checkCache(f *Factory) string {
 	if cache, err := f.CacheDir(); err == nil {
-		opts.VerifyCache = filepath.Join(cache, "verified.json")
+		return filepath.Join(cache, "checked")
 	}
+	return ""
+}
+
+// openLocal opens the dataset. Its bad lines and warnings are reported by
+// reportData once the query has run (a first query finds them).
+func openLocal(ctx context.Context, f *Factory, l localFlags, w *partitions.Window) (*localdb.DB, error) {
+	opts := localdb.Options{Strict: l.Strict, Window: w, CheckCache: checkCache(f)}
 	db, err := localdb.Open(ctx, l.Paths, opts)
 	if err != nil {
 		return nil, err
 	}
-	reportBadLines(f.IO.ErrOut, db.BadLines())
 	if len(db.Files()) == 0 {
 		found := db.Found()
 		db.Close()
@@ -156,14 +161,20 @@ func resolveQuery(ref string, params []string, wf windowFlags, now time.Time) (*
 	return q, vals, w, nil
 }
 
-// reportBadLines writes the first few bad lines to stderr, and how many more.
-func reportBadLines(w io.Writer, bad []localdb.BadLine) {
+// reportData writes the data's warnings to stderr, then the first few bad
+// lines and how many more.
+func reportData(w io.Writer, warnings []string, bad []localdb.BadLine, badCount int) {
+	for _, msg := range warnings {
+		fmt.Fprintln(w, "warning:", msg)
+	}
 	for i, b := range bad {
 		if i == 5 {
-			fmt.Fprintf(w, "… and %d more bad lines (--strict fails on them)\n", len(bad)-5)
-			return
+			break
 		}
 		fmt.Fprintln(w, "bad line skipped:", b)
+	}
+	if badCount > 5 {
+		fmt.Fprintf(w, "… and %d more bad lines (--strict fails on them)\n", badCount-5)
 	}
 }
 

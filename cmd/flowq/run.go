@@ -66,6 +66,7 @@ func runRun(cmd *cobra.Command, opts *RunOptions) error {
 	}
 	defer db.Close()
 	res, err := db.RunQuery(ctx, q, vals, w)
+	reportData(opts.Factory.IO.ErrOut, db.Warnings(), db.BadLines(), db.BadLineCount())
 	if err != nil {
 		return err
 	}

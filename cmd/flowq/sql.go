@@ -60,6 +60,7 @@ func sqlRun(cmd *cobra.Command, opts *SQLOptions) error {
 	}
 	defer db.Close()
 	res, err := db.RunSQL(ctx, opts.Query)
+	reportData(opts.Factory.IO.ErrOut, db.Warnings(), db.BadLines(), db.BadLineCount())
 	if err != nil {
 		return fmt.Errorf("query: %w", err)
 	}

@@ -1,0 +1,266 @@
+package localdb
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Check is what reading a whole text file through flowq's reader found. DuckDB
+// does not check gzip integrity (a stream cut short reads as 0 rows, one
+// missing its CRC trailer as if whole), so no text file is read by DuckDB's
+// CSV reader until flowq's reader has read it once, whole: the first query
+// over a file reads it through flowq's reader (see scan.go), which checks the
+// gzip stream and every line, and remembers the result here by size and
+// modification time.
+type Check struct {
+	Size    int64  `json:"size"`
+	MTime   int64  `json:"mtime"`
+	Header  string `json:"header,omitempty"` // the first header line; "" when the file has none
+	Records int64  `json:"records"`
+	Bad     int    `json:"bad,omitempty"` // bad lines
+	// BadLines are the first maxBadLinesKept bad lines, reported again by
+	// every run that reads the file.
+	BadLines []BadLine `json:"bad_lines,omitempty"`
+	// Plain files are exactly one header line (or none) then records, nothing
+	// else: DuckDB's CSV reader reads them with the same values as flowq's. The
+	// others (bad or blank lines, headers repeated inside, a byte-order mark,
+	// CRLF line ends) are always read through flowq's reader.
+	Plain bool `json:"plain"`
+}
+
+// maxBadLinesKept bounds what is remembered of a file of garbage; the count
+// stays exact.
+const maxBadLinesKept = 1000
+
+func (c Check) matches(f File) bool { return c.Size == f.Size && c.MTime == f.MTime }
+
+// checkCache remembers checks in a folder of small JSON files, one per data
+// folder (a day or an hour of an S3 layout), named by a hash of the folder's
+// absolute path. A query reads only the entries of the folders it reads, so
+// the cache's size does not slow it down; an entry is rewritten whole through
+// a unique temporary name and renamed into place, so concurrent runs never
+// see a partial file (the last writer of a folder wins, and each merges what
+// it finds on disk first); entries of files that no longer exist are dropped
+// when their folder is written, and entries of folders that no longer exist
+// are swept once a day.
+type checkCache struct {
+	dir     string // "" = remember nothing
+	mu      sync.Mutex
+	folders map[string]*folderChecks // by absolute folder
+}
+
+type folderChecks struct {
+	Folder string           `json:"folder"`
+	Files  map[string]Check `json:"files"` // by base name
+	dirty  bool
+}
+
+// sweepEvery is how often entries of vanished folders are swept.
+const sweepEvery = 24 * time.Hour
+
+func newCheckCache(dir string) *checkCache {
+	return &checkCache{dir: dir, folders: map[string]*folderChecks{}}
+}
+
+func (c *checkCache) entryPath(folder string) string {
+	sum := sha256.Sum256([]byte(folder))
+	return filepath.Join(c.dir, hex.EncodeToString(sum[:12])+".json")
+}
+
+// folder returns the loaded entry of an absolute folder. Call with c.mu held.
+func (c *checkCache) folder(abs string) *folderChecks {
+	if fc, ok := c.folders[abs]; ok {
+		return fc
+	}
+	fc := &folderChecks{Folder: abs, Files: map[string]Check{}}
+	if c.dir != "" {
+		fc.readFrom(c.entryPath(abs))
+	}
+	c.folders[abs] = fc
+	return fc
+}
+
+// readFrom merges the entry on disk; a damaged entry only costs a re-check.
+func (fc *folderChecks) readFrom(path string) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return
+	}
+	var disk folderChecks
+	if json.Unmarshal(b, &disk) != nil || disk.Folder != fc.Folder {
+		return
+	}
+	for name, ch := range disk.Files {
+		if _, ok := fc.Files[name]; !ok {
+			fc.Files[name] = ch
+		}
+	}
+}
+
+// get returns the check of a file, if one was made of it as it is now.
+func (c *checkCache) get(f File) (Check, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch, ok := c.folder(f.absDir).Files[filepath.Base(f.Path)]
+	return ch, ok && ch.matches(f)
+}
+
+// put records a check.
+func (c *checkCache) put(f File, ch Check) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fc := c.folder(f.absDir)
+	fc.Files[filepath.Base(f.Path)] = ch
+	fc.dirty = true
+}
+
+// save writes the folders that have new checks. A failure is returned for the
+// caller to warn about: a cache that cannot be written only costs a re-check.
+func (c *checkCache) save() error {
+	if c.dir == "" {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var errs []error
+	dirty := false
+	for _, fc := range c.folders {
+		if !fc.dirty {
+			continue
+		}
+		dirty = true
+		if err := c.write(fc); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		fc.dirty = false
+	}
+	if dirty {
+		c.sweep()
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("remember checked files in %s: %w", c.dir, err)
+	}
+	return nil
+}
+
+// write merges what another run wrote since this one read the entry, drops
+// the files that are gone, and replaces the entry atomically.
+func (c *checkCache) write(fc *folderChecks) error {
+	if err := os.MkdirAll(c.dir, 0o755); err != nil {
+		return err
+	}
+	path := c.entryPath(fc.Folder)
+	fc.readFrom(path)
+	if entries, err := os.ReadDir(fc.Folder); err == nil {
+		present := make(map[string]bool, len(entries))
+		for _, e := range entries {
+			present[e.Name()] = true
+		}
+		for name := range fc.Files {
+			if !present[name] {
+				delete(fc.Files, name)
+			}
+		}
+	}
+	b, err := json.Marshal(fc)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(c.dir, ".entry-*.tmp")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return nil
+}
+
+// sweep removes, at most once per sweepEvery, the entries of folders that no
+// longer exist and temporary files that crashed runs left behind. It is best
+// effort: what it cannot remove now it removes another day.
+func (c *checkCache) sweep() {
+	marker := filepath.Join(c.dir, ".swept")
+	if info, err := os.Stat(marker); err == nil && time.Since(info.ModTime()) < sweepEvery {
+		return
+	}
+	if err := os.WriteFile(marker, nil, 0o644); err != nil {
+		return
+	}
+	entries, err := os.ReadDir(c.dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		path := filepath.Join(c.dir, e.Name())
+		switch {
+		case strings.HasSuffix(e.Name(), ".tmp"):
+			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Hour {
+				os.Remove(path)
+			}
+		case strings.HasSuffix(e.Name(), ".json"):
+			var fc folderChecks
+			b, err := os.ReadFile(path)
+			if err != nil {
+				continue
+			}
+			if json.Unmarshal(b, &fc) != nil {
+				os.Remove(path)
+				continue
+			}
+			if _, err := os.Stat(fc.Folder); errors.Is(err, fs.ErrNotExist) {
+				os.Remove(path)
+			}
+		}
+	}
+}
+
+// BadLine is a line of a file that is not a record of its format.
+type BadLine struct {
+	File string `json:"file"`
+	Line int    `json:"line"`
+	Err  string `json:"error"`
+}
+
+func (b BadLine) String() string { return fmt.Sprintf("%s: %s", b.File, b.Err) }
+
+// BadLinesError is returned in strict mode when any line is bad.
+type BadLinesError struct {
+	Count int       // bad lines known
+	Lines []BadLine // the first of them
+}
+
+func (e *BadLinesError) Error() string {
+	return fmt.Sprintf("%d bad line(s); first: %s", e.Count, e.Lines[0])
+}
+
+// CorruptFileError is a text file whose gzip stream is truncated or corrupt.
+type CorruptFileError struct {
+	File string
+	Err  error
+}
+
+func (e *CorruptFileError) Error() string {
+	return fmt.Sprintf("%s: corrupt or truncated gzip file: %v", e.File, e.Err)
+}
+func (e *CorruptFileError) Unwrap() error { return e.Err }
