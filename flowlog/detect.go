@@ -15,8 +15,9 @@ import (
 )
 
 // ReadFileHeader reads the first line of a text log file (.gz files are
-// decompressed) and parses it as a header. ok is false when the first line is a
-// record, not a header.
+// decompressed; a byte-order mark is ignored) and parses it as a header. ok is
+// false when the first line is a record, not a header. An empty file is
+// ErrEmptyFile.
 func ReadFileHeader(path string) (f Format, ok bool, err error) {
 	r, err := OpenText(path)
 	if err != nil {
@@ -26,11 +27,11 @@ func ReadFileHeader(path string) (f Format, ok bool, err error) {
 	line, err := bufio.NewReader(r).ReadString('\n')
 	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
 		if errors.Is(err, io.EOF) {
-			return Format{}, false, fmt.Errorf("%s: empty file", path)
+			return Format{}, false, fmt.Errorf("%s: %w", path, ErrEmptyFile)
 		}
 		return Format{}, false, fmt.Errorf("%s: %w", path, err)
 	}
-	line = strings.TrimRight(line, "\r\n")
+	line = strings.TrimPrefix(strings.TrimRight(line, "\r\n"), "\ufeff")
 	if !IsHeader(line) {
 		return Format{}, false, nil
 	}
@@ -40,6 +41,9 @@ func ReadFileHeader(path string) (f Format, ok bool, err error) {
 	}
 	return f, true, nil
 }
+
+// ErrEmptyFile is a log file without a single line.
+var ErrEmptyFile = errors.New("empty file")
 
 // FormatGroup is one distinct format found by Detect and the files that have it.
 type FormatGroup struct {

@@ -277,17 +277,22 @@ func (d *DB) writeUnits(ctx context.Context, dest string, units []*unit, m *mani
 	return nil
 }
 
-// readHeaders reads the first line of each unchecked text file.
+// readHeaders reads the first line of each unchecked text file, which then is
+// no longer assumed.
 func (d *DB) readHeaders(files []File) error {
 	for _, f := range files {
 		if _, warm := d.check(f); warm || !f.Text() {
 			continue
 		}
-		header, err := readFirstHeader(f.Path)
+		header, empty, err := readFirstHeader(f.Path)
 		if err != nil {
 			return err
 		}
+		if empty {
+			d.scans.done(f.Path, Check{Size: f.Size, MTime: f.MTime})
+		}
 		d.headers[f.Path] = header
+		delete(d.assumed, f.Path)
 	}
 	return nil
 }

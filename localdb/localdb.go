@@ -15,7 +15,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -57,6 +56,7 @@ type DB struct {
 	mu       sync.Mutex
 	formats  []flowlog.Format
 	headers  map[string]string // first line of cold text files read while planning: a header, or "" for a record
+	assumed  map[string]bool   // cold files whose header is their flow log's first file's, not read
 	known    []BadLine         // bad lines of files checked before, from their Checks
 	knownN   int
 	warnings []string
@@ -86,7 +86,7 @@ func open(ctx context.Context, paths []string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	d := &DB{opts: opts, layout: chooseLayout(all, opts.Layout), found: found(all),
-		cache: newCheckCache(opts.CheckCache), scans: newScans(opts.Strict), headers: map[string]string{}}
+		cache: newCheckCache(opts.CheckCache), scans: newScans(opts.Strict), headers: map[string]string{}, assumed: map[string]bool{}}
 	for _, f := range all {
 		if opts.Window == nil || f.Unplaced || opts.Window.Selects(f.Object) {
 			d.files = append(d.files, f)
@@ -314,11 +314,13 @@ func (d *DB) addFormat(f flowlog.Format) {
 
 // readColdHeaders reads the first line of the text files not read before that
 // the plan needs it of. A flow log's format is fixed when it is created, so
-// one file per flow log tells the format of all of them; the scan checks each
-// file's own header as it reads it, and a file that does not fit makes the
-// DB read the headers of its whole flow log (replan). Files whose names say
-// nothing, and files without a header when no format is given, are read one
-// by one.
+// one file per flow log tells the format of all of them (reading every first
+// line would cost a cold query over many small files a third of its time);
+// those files are "assumed". The scan checks each file's own header as it
+// reads it, and a file that does not fit makes the DB read the headers of its
+// whole flow log and plan again, as does a query that fails while files are
+// assumed (it may name a column only they have). Files whose names say
+// nothing are read one by one.
 func (d *DB) readColdHeaders() error {
 	seen := map[string]string{} // flow log → the file whose header stands for it
 	for _, f := range d.files {
@@ -334,16 +336,18 @@ func (d *DB) readColdHeaders() error {
 		key := flowLogKey(f)
 		if rep, ok := seen[key]; ok && key != "" {
 			d.headers[f.Path] = d.headers[rep]
+			d.assumed[f.Path] = true
 			continue
 		}
-		header, err := readFirstHeader(f.Path)
+		header, empty, err := readFirstHeader(f.Path)
 		if err != nil {
 			return err
 		}
-		if header == "" && d.opts.Format.Len() == 0 {
-			// No header and no format: every line is bad. Read it whole now,
-			// so that its bad lines are counted, and read it no further.
-			ch, err := checkWhole(f)
+		if empty || header == "" && d.opts.Format.Len() == 0 {
+			// Nothing to read, or no header and no format given: every line is
+			// bad. Read it whole now, so that its lines are counted, and keep
+			// it out of the view.
+			ch, err := readWhole(f, d.opts.Format)
 			if err != nil {
 				return err
 			}
@@ -356,6 +360,25 @@ func (d *DB) readColdHeaders() error {
 	return nil
 }
 
+// verifyAssumed reads the headers of the files whose format was assumed from
+// another file of their flow log, and plans again. It reports whether there
+// were any.
+func (d *DB) verifyAssumed(ctx context.Context) (bool, error) {
+	if len(d.assumed) == 0 {
+		return false, nil
+	}
+	var files []File
+	for _, f := range d.files {
+		if d.assumed[f.Path] {
+			files = append(files, f)
+		}
+	}
+	if err := d.readHeaders(files); err != nil {
+		return true, err
+	}
+	return true, d.plan(ctx)
+}
+
 // flowLogKey names a text file's flow log; "" for a file whose name says nothing.
 func flowLogKey(f File) string {
 	if f.Unplaced {
@@ -365,45 +388,18 @@ func flowLogKey(f File) string {
 }
 
 // readFirstHeader returns a text file's header line in canonical form, or ""
-// when its first line is a record.
-func readFirstHeader(path string) (string, error) {
+// when its first line is a record; empty is true for a file without lines.
+func readFirstHeader(path string) (header string, empty bool, err error) {
 	f, ok, err := flowlog.ReadFileHeader(path)
-	if err != nil {
-		return "", &CorruptFileError{File: path, Err: err}
+	switch {
+	case errors.Is(err, flowlog.ErrEmptyFile):
+		return "", true, nil
+	case err != nil:
+		return "", false, &CorruptFileError{File: path, Err: err}
+	case !ok:
+		return "", false, nil
 	}
-	if !ok {
-		return "", nil
-	}
-	return f.Header(), nil
-}
-
-// checkWhole reads a text file with no format through flowq's reader.
-func checkWhole(f File) (Check, error) {
-	r, err := flowlog.OpenText(f.Path)
-	if err != nil {
-		return Check{}, &CorruptFileError{File: f.Path, Err: err}
-	}
-	defer r.Close()
-	rd := flowlog.NewReader(r, flowlog.Format{})
-	ch := Check{Size: f.Size, MTime: f.MTime}
-	for {
-		_, err := rd.NextLine()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var le *flowlog.LineError
-		if errors.As(err, &le) {
-			ch.Bad++
-			if len(ch.BadLines) < maxBadLinesKept {
-				ch.BadLines = append(ch.BadLines, BadLine{File: f.Path, Line: le.Line, Err: le.Error()})
-			}
-			continue
-		}
-		if err != nil {
-			return Check{}, &CorruptFileError{File: f.Path, Err: err}
-		}
-	}
-	return ch, nil
+	return f.Header(), false, nil
 }
 
 // warnUnknownFields says which header fields flowq does not know, in how many

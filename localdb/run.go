@@ -44,6 +44,14 @@ func (d *DB) Render(q *queries.Query, params queries.Values, w *partitions.Windo
 func (d *DB) RunQuery(ctx context.Context, q *queries.Query, params queries.Values, w *partitions.Window) (*queries.Result, error) {
 	r, err := d.Render(q, params, w)
 	if err != nil {
+		// The fields may be in files whose format was assumed.
+		if verified, verr := d.verifyAssumed(ctx); verr != nil {
+			return nil, verr
+		} else if verified {
+			r, err = d.Render(q, params, w)
+		}
+	}
+	if err != nil {
 		return nil, err
 	}
 	return d.Run(ctx, r)
@@ -71,12 +79,16 @@ const maxReplans = 3
 // a time; see ReadOnlyError. A file that fails while the query reads it (a
 // corrupt gzip stream, a bad line in strict mode) is the error, with its name.
 func (d *DB) RunSQL(ctx context.Context, query string, args ...any) (*queries.Result, error) {
-	if err := d.checkReadOnly(query); err != nil {
-		return nil, err
-	}
 	started := time.Now()
 	for attempt := 0; ; attempt++ {
-		res, err := d.query(ctx, query, args...)
+		err := d.checkReadOnly(query)
+		if errors.As(err, new(*ReadOnlyError)) {
+			return nil, err
+		}
+		var res *queries.Result
+		if err == nil {
+			res, err = d.query(ctx, query, args...)
+		}
 		failure, misfits := d.scans.takeFailure()
 		switch {
 		case err == nil:
@@ -97,6 +109,16 @@ func (d *DB) RunSQL(ctx context.Context, query string, args ...any) (*queries.Re
 		case failure != nil:
 			d.remember()
 			return nil, failure
+		}
+		// The query may name a column that only files whose format was
+		// assumed have: read their headers and try once more.
+		if verified, verr := d.verifyAssumed(ctx); verr != nil {
+			return nil, verr
+		} else if verified {
+			continue
+		}
+		if errors.As(err, new(*SQLError)) {
+			return nil, err
 		}
 		return nil, &SQLError{Err: err}
 	}
@@ -146,7 +168,7 @@ func (d *DB) query(ctx context.Context, query string, args ...any) (*queries.Res
 	return res, nil
 }
 
-// replan reads the headers of every unchecked file of the flow logs whose
+// replan reads the headers of every assumed file of the flow logs whose
 // files did not fit the plan, and creates the view again.
 func (d *DB) replan(ctx context.Context, misfits map[string]bool) error {
 	logs := map[string]bool{}
@@ -155,18 +177,14 @@ func (d *DB) replan(ctx context.Context, misfits map[string]bool) error {
 			logs[flowLogKey(f)] = true
 		}
 	}
+	var files []File
 	for _, f := range d.files {
-		if !f.Text() || !logs[flowLogKey(f)] {
-			continue
+		if f.Text() && (misfits[f.Path] || d.assumed[f.Path] && logs[flowLogKey(f)]) {
+			files = append(files, f)
 		}
-		if _, warm := d.check(f); warm {
-			continue
-		}
-		header, err := readFirstHeader(f.Path)
-		if err != nil {
-			return err
-		}
-		d.headers[f.Path] = header
+	}
+	if err := d.readHeaders(files); err != nil {
+		return err
 	}
 	return d.plan(ctx)
 }
@@ -183,10 +201,12 @@ func (e *ReadOnlyError) Error() string { return e.Reason }
 func (d *DB) checkReadOnly(query string) error {
 	return d.duck.conn.Raw(func(dc any) error {
 		stmt, err := dc.(*duckdb.Conn).Prepare(query)
-		if err != nil {
-			if strings.Contains(err.Error(), "multi-statement") {
-				return &ReadOnlyError{"flowq runs one SQL statement at a time: remove the others (and the ';' between them)"}
-			}
+		switch {
+		case err != nil && strings.Contains(err.Error(), "multi-statement"):
+			return &ReadOnlyError{"flowq runs one SQL statement at a time: remove the others (and the ';' between them)"}
+		case err != nil && !startsLikeQuery(query):
+			return &ReadOnlyError{notAQuery} // refused by DuckDB's confinement, said plainly
+		case err != nil:
 			return &SQLError{Err: err}
 		}
 		defer stmt.Close()
@@ -200,9 +220,26 @@ func (d *DB) checkReadOnly(query string) error {
 		case duckdb.STATEMENT_TYPE_LOAD:
 			return &ReadOnlyError{"INSTALL and LOAD are refused: flowq never downloads or loads DuckDB extensions (parquet, json and icu are built in)"}
 		}
-		return &ReadOnlyError{"only queries run over flow_logs (SELECT, WITH, VALUES, DESCRIBE, SUMMARIZE, SHOW, EXPLAIN): " +
-			"flowq does not create, change, copy, attach or export anything"}
+		return &ReadOnlyError{notAQuery}
 	})
+}
+
+const notAQuery = "only queries run over flow_logs (SELECT, WITH, VALUES, DESCRIBE, SUMMARIZE, SHOW, EXPLAIN): " +
+	"flowq does not create, change, copy, attach or export anything"
+
+// startsLikeQuery reports whether SQL's first word is one a query starts with.
+// It only chooses the message for SQL DuckDB could not prepare; what may run
+// is decided by the prepared statement's type.
+func startsLikeQuery(query string) bool {
+	word := strings.ToUpper(strings.TrimLeft(query, " \t\r\n("))
+	if i := strings.IndexFunc(word, func(r rune) bool { return !(r >= 'A' && r <= 'Z') }); i >= 0 {
+		word = word[:i]
+	}
+	switch word {
+	case "SELECT", "WITH", "VALUES", "DESCRIBE", "DESC", "SUMMARIZE", "SHOW", "EXPLAIN", "FROM", "TABLE", "PIVOT", "UNPIVOT":
+		return true
+	}
+	return strings.HasPrefix(strings.TrimSpace(query), "--") || strings.HasPrefix(strings.TrimSpace(query), "/*")
 }
 
 // SQLError is DuckDB's error for a query. Its message is DuckDB's first line;

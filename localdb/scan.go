@@ -207,6 +207,7 @@ type scanState struct {
 	tsBuf         []byte
 	fileBad       []BadLine // the file's first bad lines, for its Check
 	badN          int       // the file's bad lines
+	records       int64     // the file's records given to DuckDB
 }
 
 // FillChunk fills one chunk with records, moving on to the next file as each ends.
@@ -265,6 +266,7 @@ func (src *scanSource) FillChunk(local any, chunk duckdb.DataChunk) error {
 		if err := src.fill(st, chunk, row, line); err != nil {
 			return err
 		}
+		st.records++
 		row++
 	}
 	return chunk.SetSize(row)
@@ -411,18 +413,55 @@ func (src *scanSource) partFromEnd(st *scanState, chunk duckdb.DataChunk, j, row
 
 // finish records what reading a file to its end found.
 func (src *scanSource) finish(st *scanState) {
-	rd, f := st.rd, st.file
-	ch := Check{Size: f.Size, MTime: f.MTime, Records: rd.Records, Bad: st.badN, Header: rd.FirstHeader,
-		BadLines: slices.Clone(st.fileBad)}
-	ch.Plain = st.badN == 0 && rd.Blank == 0 && !rd.BOM && !rd.CRLF &&
-		(rd.Headers == 0 || (rd.Headers == 1 && rd.HeaderLines[0] == 1))
-	src.s.done(f.Path, ch)
+	src.s.done(st.file.Path, newCheck(*st.file, st.rd, st.records, st.fileBad, st.badN))
 	src.close(st)
+}
+
+// newCheck is what a whole read of a file found.
+func newCheck(f File, rd *flowlog.Reader, records int64, bad []BadLine, badN int) Check {
+	return Check{Size: f.Size, MTime: f.MTime, Header: rd.FirstHeader, Records: records, Bad: badN,
+		BadLines: slices.Clone(bad), Plain: plain(rd, badN)}
+}
+
+// readWhole reads a file that will not be in the view (no header and no
+// format, or empty) through flowq's reader, so that its lines are counted.
+func readWhole(f File, fallback flowlog.Format) (Check, error) {
+	r, err := flowlog.OpenText(f.Path)
+	if err != nil {
+		return Check{}, &CorruptFileError{File: f.Path, Err: err}
+	}
+	defer r.Close()
+	rd := flowlog.NewReader(r, fallback)
+	var bad []BadLine
+	for {
+		_, err := rd.NextLine()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var le *flowlog.LineError
+		if errors.As(err, &le) {
+			if len(bad) < maxBadLinesKept {
+				bad = append(bad, BadLine{File: f.Path, Line: le.Line, Err: le.Error()})
+			}
+			continue
+		}
+		if err != nil {
+			return Check{}, &CorruptFileError{File: f.Path, Err: err}
+		}
+	}
+	return newCheck(f, rd, rd.Records, bad, rd.Bad), nil
+}
+
+// plain reports whether a file read whole is one header line (or none) then
+// records, nothing else: what DuckDB's CSV reader reads as flowq's does.
+func plain(rd *flowlog.Reader, bad int) bool {
+	return bad == 0 && rd.Blank == 0 && !rd.BOM && !rd.CRLF &&
+		(rd.Headers == 0 || (rd.Headers == 1 && rd.HeaderLines[0] == 1))
 }
 
 func (src *scanSource) close(st *scanState) {
 	if st.closer != nil {
 		st.closer.Close()
 	}
-	st.file, st.closer, st.fileBad, st.badN = nil, nil, st.fileBad[:0], 0
+	st.file, st.closer, st.fileBad, st.badN, st.records = nil, nil, st.fileBad[:0], 0, 0
 }

@@ -24,8 +24,9 @@ type Object struct {
 
 // NamePattern matches an object's file name at the end of a path (RE2 syntax,
 // which DuckDB's regexp functions share). Its groups: 1 account, 2 region,
-// 3 flow-log ID, 4 time (YYYYMMDDTHHmmZ), 5 hash, 6 extension.
-const NamePattern = `(\d{12}|unknown)_vpcflowlogs_([a-z0-9-]+)_(fl-[0-9a-zA-Z]+)_(\d{8}T\d{4}Z)_([0-9a-zA-Z]+)(\.log\.gz|\.log\.parquet|\.gz\.parquet|\.parquet)$`
+// 3 flow-log ID, 4 time (YYYYMMDDTHHmmZ), 5 hash, 6 extension (.log is a
+// .log.gz a user unpacked).
+const NamePattern = `(\d{12}|unknown)_vpcflowlogs_([a-z0-9-]+)_(fl-[0-9a-zA-Z]+)_(\d{8}T\d{4}Z)_([0-9a-zA-Z]+)(\.log\.gz|\.log\.parquet|\.gz\.parquet|\.parquet|\.log)$`
 
 // Key is the object key AWS writes for o.
 func (o Object) Key() string {
