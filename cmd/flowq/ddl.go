@@ -48,8 +48,48 @@ func (tf *tableFlags) register(cmd *cobra.Command, projection bool) {
 	}
 }
 
+// check refuses what no table can have before anything is read or asked of
+// AWS: a source flag given empty, a database or table name Athena refuses.
+func (tf *tableFlags) check(cmd *cobra.Command) error {
+	for _, fl := range []struct{ name, value, want string }{
+		{"format", tf.Format, "a preset (" + strings.Join(flowlog.PresetNames(), ", ") + ") or a LogFormat string"},
+		{"from-header", tf.FromHeader, "a downloaded .log.gz file or a folder of them"},
+		{"flow-log-id", tf.FlowLogID, "a flow log ID (fl-…)"},
+		{"location", tf.Location, "s3://bucket/ or s3://bucket/prefix/, the folder that holds AWSLogs/"},
+	} {
+		if cmd.Flags().Changed(fl.name) && strings.TrimSpace(fl.value) == "" {
+			return usageErrorf("--%s is empty: give %s", fl.name, fl.want)
+		}
+	}
+	var errs []string
+	for _, n := range []struct{ flag, what, name string }{{"database", "database", tf.Database}, {"table", "table", tf.Table}} {
+		if err := ddl.CheckName(n.what, n.name); err != nil {
+			errs = append(errs, "--"+n.flag+": "+err.Error())
+		}
+	}
+	if len(errs) > 0 {
+		return usageErrorf("%s", strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+// unique drops repeated and empty items of a list flag, keeping the order, and
+// the spaces around items ("a, b").
+func unique(list []string) []string {
+	var out []string
+	for _, s := range list {
+		if s = strings.TrimSpace(s); s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // table builds the table the flags describe, calling EC2 for --flow-log-id.
 func (tf *tableFlags) table(ctx context.Context, cmd *cobra.Command, f *Factory) (*ddl.Table, error) {
+	if err := tf.check(cmd); err != nil {
+		return nil, err
+	}
 	sources := 0
 	for _, s := range []string{tf.Format, tf.FromHeader, tf.FlowLogID} {
 		if s != "" {
@@ -59,8 +99,12 @@ func (tf *tableFlags) table(ctx context.Context, cmd *cobra.Command, f *Factory)
 	if sources > 1 {
 		return nil, usageErrorf("give one of --format, --from-header and --flow-log-id")
 	}
-	t := &ddl.Table{Database: tf.Database, Name: tf.Table, Accounts: tf.Accounts, Regions: tf.Regions,
-		Projection: tf.Projection, Injected: tf.Injected, Location: tf.Location}
+	location := tf.Location
+	if location != "" && !strings.HasSuffix(location, "/") {
+		location += "/" // the prefix is a folder: s3://bucket/prefix means s3://bucket/prefix/
+	}
+	t := &ddl.Table{Database: tf.Database, Name: tf.Table, Accounts: unique(tf.Accounts), Regions: unique(tf.Regions),
+		Projection: tf.Projection, Injected: tf.Injected, Location: location}
 	var err error
 	switch {
 	case tf.FromHeader != "":

@@ -48,6 +48,16 @@ func TestDDLErrors(t *testing.T) {
 		{[]string{"--location", "s3://b/", "--accounts", "111122223333", "--regions", "us-east-1", "--format", "${srcadr}"}, "--format: unknown field srcadr; did you mean srcaddr?"},
 		{[]string{"--location", "s3://b/", "--regions", "us-east-1"}, "partition projection needs --accounts (or --injected, to name them in each query)"},
 		{[]string{"--flow-log-id", "fl-1", "--location", "s3://b/"}, "--location comes from the flow log with --flow-log-id; leave it out"},
+		// Names are checked before the format or AWS is looked at.
+		{[]string{"--table", "table", "--flow-log-id", "fl-1"}, `--table: table name "table" is a reserved word in Athena, which every statement would have to quote (try "flow_logs" or "table_logs")`},
+		{[]string{"--table", "Flow-Logs", "--location", "s3://b/"}, `--table: table name "Flow-Logs": Athena names hold only lower-case letters, digits and underscores (try "flow_logs")`},
+		{[]string{"--database", "select", "--table", "2026"}, `--database: database name "select" is a reserved word in Athena, which every statement would have to quote (try "vpc_flow_logs" or "select_logs"); ` +
+			`--table: table name "2026": start it with a letter, or every query must quote it (try "logs_2026")`},
+		{[]string{"--format", "", "--location", "s3://b/"}, "--format is empty: give a preset (default, v3, v4, v5, v7, v8, all, tgw) or a LogFormat string"},
+		{[]string{"--from-header", " ", "--location", "s3://b/"}, "--from-header is empty: give a downloaded .log.gz file or a folder of them"},
+		{[]string{"--flow-log-id", ""}, "--flow-log-id is empty: give a flow log ID (fl-…)"},
+		{[]string{"--location", ""}, "--location is empty: give s3://bucket/ or s3://bucket/prefix/, the folder that holds AWSLogs/"},
+		{[]string{"--location", "s3://b/", "--accounts", "111122223333", "--regions", "us-east"}, `region "us-east": want a region code like us-east-1, us-gov-west-1 or eusc-de-east-1`},
 	} {
 		f, _, _ := testFactory(t)
 		err := execute(t, newCmdDDL(f, nil), tc.args...)
@@ -115,5 +125,42 @@ func TestPartitionsAdd(t *testing.T) {
 	}
 	if code, _, errOut := runArgs("partitions", "add", "--location", "s3://b/"); code != 2 || !strings.Contains(errOut, "--from and --to are required") {
 		t.Errorf("%d %s", code, errOut)
+	}
+}
+
+// TestDDLUsageErrors: a reserved or invalid name is a usage error (exit 2)
+// with a suggestion, for ddl and partitions add alike, and nothing is printed.
+func TestDDLUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"ddl", "--table", "table", "--location", "s3://b/", "--accounts", "111122223333", "--regions", "us-east-1"},
+		{"partitions", "add", "--table", "table", "--from", "2026-01-01", "--to", "2026-01-02", "--location", "s3://b/", "--accounts", "111122223333", "--regions", "us-east-1"},
+	} {
+		code, out, errOut := runArgs(args...)
+		want := "flowq: --table: table name \"table\" is a reserved word in Athena, which every statement would have to quote (try \"flow_logs\" or \"table_logs\")\nRun 'flowq --help' for usage.\n"
+		if code != exitUsage || out != "" || errOut != want {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
+		}
+	}
+}
+
+// TestDDLListsAndLocation: repeated accounts and regions are given once, in
+// their first order; every partition's region codes pass; a location without
+// its trailing slash gets one.
+func TestDDLListsAndLocation(t *testing.T) {
+	f, out, _ := testFactory(t)
+	err := execute(t, newCmdDDL(f, nil), "--location", "s3://b/p", "--accounts", "444455556666,111122223333,444455556666",
+		"--regions", "us-gov-west-1, eusc-de-east-1,cn-north-1,us-gov-west-1,us-iso-east-1,us-isob-east-1", "--since", "2026-01-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"LOCATION 's3://b/p/AWSLogs/'\n",
+		"  'projection.aws_account_id.values' = '444455556666,111122223333',\n",
+		"  'projection.aws_region.values' = 'us-gov-west-1,eusc-de-east-1,cn-north-1,us-iso-east-1,us-isob-east-1',\n",
+		"  'storage.location.template' = 's3://b/p/AWSLogs/${aws_account_id}/vpcflowlogs/${aws_region}/${day}/'\n",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
 	}
 }
