@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -79,10 +80,64 @@ func TestSampleRunErrors(t *testing.T) {
 		{SampleOptions{Out: "D", Days: 1, Start: "2026-01-01", Format: "${pkt-srcadr}", Layout: "default"}, "--format: unknown field pkt-srcadr; did you mean pkt-srcaddr?"},
 		{SampleOptions{Out: "D", Days: 1, Start: "2026-01-01", Format: "default", Layout: "flat"}, `--layout: unknown layout "flat": want default or hive`},
 		{SampleOptions{Out: "D", Days: 0, Start: "2026-01-01", Format: "default", Layout: "default"}, "--days 0: want at least 1"},
+		{SampleOptions{Out: "D", Days: 1, Start: "2026-01-01", Format: "default", Layout: "default", Scenarios: []string{"icmp", "nope"}},
+			`unknown scenario "nope": want one of ssh-rejected, port-scan, nacl-return-reject, one-way, nodata-skipdata, top-talker, ipv6, icmp`},
 	} {
 		if _, err := tt.opts.sampleOptions(); err == nil || err.Error() != tt.want {
 			t.Errorf("%+v: %v, want %q", tt.opts, err, tt.want)
 		}
+	}
+}
+
+// TestSampleLeavesNoFolder: a usage error is found before the output folder
+// is made (exit 2, nothing on disk), and a run that fails after making it
+// removes what it made.
+func TestSampleLeavesNoFolder(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--scenario", "nope"}, `flowq: unknown scenario "nope": want one of ssh-rejected, port-scan, nacl-return-reject, one-way, nodata-skipdata, top-talker, ipv6, icmp`},
+		{[]string{"--format", "${srcadr}"}, "flowq: --format: unknown field srcadr; did you mean srcaddr?"},
+		{[]string{"--layout", "flat"}, `flowq: --layout: unknown layout "flat": want default or hive`},
+		{[]string{"--records", "-1"}, "flowq: --records -1: want 0 or more"},
+	} {
+		parent := filepath.Join(t.TempDir(), "new")
+		code, out, errOut := runArgs(append([]string{"sample", "--out", filepath.Join(parent, "flows")}, tc.args...)...)
+		if code != exitUsage || out != "" || errOut != tc.want+"\nRun 'flowq --help' for usage.\n" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", tc.args, code, out, errOut)
+		}
+		if _, err := os.Stat(parent); !os.IsNotExist(err) {
+			t.Errorf("%v: %s was created", tc.args, parent)
+		}
+	}
+
+	// Cancelled before any file is written: the folders made for it go.
+	parent := filepath.Join(t.TempDir(), "new")
+	f, _, _ := testFactory(t)
+	cmd := newCmdSample(f, nil)
+	cmd.SetOut(&bytes.Buffer{})
+	cmd.SetErr(&bytes.Buffer{})
+	cmd.SetArgs([]string{"--out", filepath.Join(parent, "flows"), "--records", "100"})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := cmd.ExecuteContext(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+	if _, err := os.Stat(parent); !os.IsNotExist(err) {
+		t.Errorf("cancelled: %s was left behind", parent)
+	}
+	// An existing folder is never removed.
+	dir := t.TempDir()
+	cmd = newCmdSample(f, nil)
+	cmd.SetOut(&bytes.Buffer{})
+	cmd.SetErr(&bytes.Buffer{})
+	cmd.SetArgs([]string{"--out", dir, "--records", "100"})
+	if err := cmd.ExecuteContext(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+	if _, err := os.Stat(dir); err != nil {
+		t.Errorf("the existing folder was removed: %v", err)
 	}
 }
 
