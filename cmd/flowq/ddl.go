@@ -304,10 +304,37 @@ func partitionsAddRun(cmd *cobra.Command, opts *PartitionsAddOptions) error {
 	if err != nil {
 		return usageError{err}
 	}
+	if w := partitionsWarning(t, from, to, len(stmts)); w != "" {
+		fmt.Fprintln(opts.Factory.IO.ErrOut, w)
+	}
 	out := opts.Factory.IO.Out
 	fmt.Fprint(out, strings.Join(stmts, "\n"))
 	if t.Layout.Hive {
 		fmt.Fprint(out, "\n"+ddl.MSCKNote)
 	}
 	return nil
+}
+
+// Past these, a partitions add range is more likely a typo (--from 2016 for
+// 2026) than a wish: the statements are still printed, with a warning.
+const (
+	partitionsWarnSpan       = 366 * 24 * time.Hour
+	partitionsWarnStatements = 1000
+)
+
+// partitionsWarning says, when the range is longer than a year or makes
+// thousands of statements, how many partitions and statements it makes.
+func partitionsWarning(t *ddl.Table, from, to time.Time, statements int) string {
+	if to.Sub(from) <= partitionsWarnSpan && statements <= partitionsWarnStatements {
+		return ""
+	}
+	start := t.Layout.FolderStart(from)
+	folders := int((to.Sub(start) + t.Layout.Unit() - 1) / t.Layout.Unit())
+	unit := "daily"
+	if t.Layout.PerHour {
+		unit = "hourly"
+	}
+	return fmt.Sprintf("warning: %s to %s is %.0f days: %d %s folder(s) × %d account(s) × %d region(s) = %d partitions in %d statements; check --from and --to",
+		from.UTC().Format(time.RFC3339), to.UTC().Format(time.RFC3339), to.Sub(from).Hours()/24, folders, unit,
+		len(t.Accounts), len(t.Regions), folders*len(t.Accounts)*len(t.Regions), statements)
 }

@@ -5,12 +5,15 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/flowq/flowq/athenadb"
+	"github.com/flowq/flowq/ddl"
 	"github.com/flowq/flowq/internal/awsfake"
+	"github.com/flowq/flowq/partitions"
 )
 
 // TestDDLRun: the command prints the table of the golden case
@@ -162,5 +165,32 @@ func TestDDLListsAndLocation(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestPartitionsAddWarns: a range of more than a year, or of thousands of
+// statements, is printed as asked with a warning on stderr; a month is not.
+func TestPartitionsAddWarns(t *testing.T) {
+	table := []string{"--location", "s3://b/", "--accounts", "111122223333", "--regions", "us-east-1"}
+	code, out, errOut := runArgs(append([]string{"partitions", "add", "--from", "2016-01-01", "--to", "2026-01-01"}, table...)...)
+	want := "warning: 2016-01-01T00:00:00Z to 2026-01-01T00:00:00Z is 3653 days: 3653 daily folder(s) × 1 account(s) × 1 region(s) = 3653 partitions in 37 statements; check --from and --to\n"
+	if code != 0 || errOut != want || strings.Count(out, "ALTER TABLE") != 37 || strings.Count(out, "  PARTITION (") != 3653 {
+		t.Errorf("ten years: exit %d, %d statements, stderr %q", code, strings.Count(out, "ALTER TABLE"), errOut)
+	}
+	code, out, errOut = runArgs(append([]string{"partitions", "add", "--from", "2026-01-01", "--to", "2026-02-01"}, table...)...)
+	if code != 0 || errOut != "" || strings.Count(out, "  PARTITION (") != 31 {
+		t.Errorf("a month: exit %d, stderr %q", code, errOut)
+	}
+
+	// Thousands of statements within a year: 2 months of hourly folders for
+	// 20 accounts in 5 regions.
+	hourly := &ddl.Table{Layout: partitions.Layout{Hive: true, PerHour: true}, Accounts: make([]string, 20), Regions: make([]string, 5)}
+	from, to := time.Date(2026, 1, 1, 0, 30, 0, 0, time.UTC), time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	want = "warning: 2026-01-01T00:30:00Z to 2026-03-01T00:00:00Z is 59 days: 1416 hourly folder(s) × 20 account(s) × 5 region(s) = 141600 partitions in 1416 statements; check --from and --to"
+	if got := partitionsWarning(hourly, from, to, 1416); got != want {
+		t.Errorf("hourly:\n got %s\nwant %s", got, want)
+	}
+	if got := partitionsWarning(hourly, from, to, 1000); got != "" {
+		t.Errorf("1000 statements: %s", got)
 	}
 }
