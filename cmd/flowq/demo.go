@@ -212,8 +212,10 @@ func demoRun(cmd *cobra.Command, opts *DemoOptions) error {
 	out := io.Out
 	fmt.Fprintf(out, "flowq demo: %d flow-log records in %d files, %s to %s (sample data in AWS's layout, %d bad lines)\n",
 		truth.Records, len(db.Files()), truth.Start.Format(time.DateOnly), truth.End.Format(time.DateOnly), len(db.BadLines()))
+	// Tables are indented by 3 and fit what is left of a terminal's width.
+	table := report.Options{Format: report.Table, TTY: io.IsStdoutTTY(), Width: max(io.TerminalWidth()-3, 0)}
 	for i, step := range demoSteps {
-		if err := runDemoStep(ctx, out, db, dir, truth, i+1, step); err != nil {
+		if err := runDemoStep(ctx, out, table, db, dir, truth, i+1, step); err != nil {
 			return err
 		}
 	}
@@ -226,7 +228,7 @@ func demoRun(cmd *cobra.Command, opts *DemoOptions) error {
 	return nil
 }
 
-func runDemoStep(ctx context.Context, out io.Writer, db *localdb.DB, dir string, truth *sample.Truth, n int, step demoStep) error {
+func runDemoStep(ctx context.Context, out io.Writer, tableOpts report.Options, db *localdb.DB, dir string, truth *sample.Truth, n int, step demoStep) error {
 	q, err := queries.Default().Get(step.query)
 	if err != nil {
 		return err
@@ -253,7 +255,7 @@ func runDemoStep(ctx context.Context, out io.Writer, db *localdb.DB, dir string,
 	shown := *res
 	shown.Rows = res.Rows[:min(5, len(res.Rows))]
 	var table strings.Builder
-	if err := report.Write(&table, report.Table, &shown, true); err != nil {
+	if err := report.Print(&table, &shown, tableOpts); err != nil {
 		return err
 	}
 	for _, line := range strings.Split(strings.TrimRight(table.String(), "\n"), "\n") {
