@@ -41,6 +41,9 @@ func (tf *tableFlags) register(cmd *cobra.Command, projection bool) {
 	fs.StringSliceVar(&tf.Regions, "regions", nil, "regions whose folders the table reads (default with --flow-log-id: its region)")
 	fs.StringVar(&tf.Database, "database", "vpc_flow_logs", "Glue database")
 	fs.StringVar(&tf.Table, "table", "flow_logs", "table name")
+	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(presetCompletions(), noFiles))
+	cmd.RegisterFlagCompletionFunc("file-format", fixed("text", "parquet"))
+	cmd.RegisterFlagCompletionFunc("layout", fixed("default", "hive"))
 	if projection {
 		fs.StringVar(&tf.Since, "since", "", "first day of the partition projection (default: a year ago)")
 		fs.BoolVar(&tf.Projection, "projection", true, "partition projection; with --projection=false, add partitions with flowq partitions add")
@@ -214,6 +217,7 @@ when the files disagree.`,
 	}
 	opts.Table.register(cmd, true)
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "athena", "output: "+strings.Join(ddlOutputs, ", "))
+	cmd.RegisterFlagCompletionFunc("output", fixed(ddlOutputs...))
 	return cmd
 }
 
