@@ -46,6 +46,7 @@ var (
 	// Athena's DDL needs a leading underscore backquoted, and its queries need a
 	// leading digit double-quoted.
 	bareNamePattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	notInName       = regexp.MustCompile(`[^a-z0-9_]`)
 )
 
 // maxName is the Glue limit on database and table names.
@@ -81,7 +82,7 @@ func CheckName(what, name string) error {
 // the default name or a _logs suffix.
 func suggestName(what, name string) string {
 	s := strings.ToLower(strings.NewReplacer("-", "_", ".", "_", " ", "_").Replace(name))
-	s = regexp.MustCompile(`[^a-z0-9_]`).ReplaceAllString(s, "")
+	s = notInName.ReplaceAllString(s, "")
 	s = strings.TrimLeft(s, "_")
 	if s != "" && s[0] >= '0' && s[0] <= '9' {
 		s = "logs_" + s
