@@ -9,6 +9,7 @@ require (
 	github.com/aws/aws-sdk-go-v2/service/glue v1.175.1
 	github.com/duckdb/duckdb-go/v2 v2.10506.0
 	github.com/spf13/cobra v1.10.2
+	golang.org/x/term v0.39.0
 )
 
 require (

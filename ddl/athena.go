@@ -9,16 +9,6 @@ import (
 	"github.com/flowq/flowq/partitions"
 )
 
-// reserved are Athena's reserved words for DDL that can be flow-log or
-// partition column names; they are backquoted. (The full list is in the Athena
-// guide, "Reserved keywords"; `end` and `date` are the ones AWS's own flow-log
-// DDL quotes, and `start` is on the list too.)
-var reserved = map[string]bool{
-	"date": true, "end": true, "start": true, "time": true, "timestamp": true, "user": true, "values": true,
-	"range": true, "rows": true, "row": true, "partition": true, "table": true, "interval": true, "current": true,
-	"order": true, "group": true, "from": true, "to": true, "all": true, "both": true, "by": true, "none": true,
-}
-
 // ident writes a name for DDL, backquoted when reserved.
 func ident(name string) string {
 	if reserved[name] {

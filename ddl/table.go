@@ -47,31 +47,24 @@ const (
 )
 
 var (
-	// Athena: "only lowercase letters, numbers, and the underscore character".
-	namePattern = regexp.MustCompile(`^[a-z0-9_]+$`)
 	// Accounts are 12 digits; AWS writes "unknown" for some managed interfaces'
 	// records but never as a folder.
 	accountPattern = regexp.MustCompile(`^\d{12}$`)
-	regionPattern  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
-	bucketPattern  = regexp.MustCompile(`^s3://[a-z0-9][a-z0-9.-]*/`)
+	// Regions have the shape of every partition's regionRegex in the AWS SDKs'
+	// partitions.json: a 2-4 letter prefix, words, a number (us-east-1,
+	// cn-north-1, us-gov-west-1, us-iso-east-1, us-isob-east-1, eu-isoe-west-1,
+	// eusc-de-east-1), so that a new region or partition needs no list update.
+	regionPattern = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-\d+$`)
+	bucketPattern = regexp.MustCompile(`^s3://[a-z0-9][a-z0-9.-]*/`)
 )
-
-// maxName is the Glue limit on database and table names.
-const maxName = 255
 
 // Validate checks the table against Athena's and Glue's rules, naming the rule
 // broken.
 func (t *Table) Validate() error {
 	var errs []error
 	for _, n := range []struct{ what, name string }{{"database", t.Database}, {"table", t.Name}} {
-		switch {
-		case n.name == "":
-			errs = append(errs, fmt.Errorf("%s name is empty", n.what))
-		case len(n.name) > maxName:
-			errs = append(errs, fmt.Errorf("%s name %q is %d characters; Glue allows %d", n.what, n.name, len(n.name), maxName))
-		case !namePattern.MatchString(n.name):
-			errs = append(errs, fmt.Errorf("%s name %q: Athena names hold only lower-case letters, digits and underscores (try %q)",
-				n.what, n.name, suggestName(n.name)))
+		if err := CheckName(n.what, n.name); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	if t.Format.Len() == 0 {
@@ -97,7 +90,7 @@ func (t *Table) Validate() error {
 	}
 	for _, r := range t.Regions {
 		if !regionPattern.MatchString(r) {
-			errs = append(errs, fmt.Errorf("region %q: want a region code like us-east-1", r))
+			errs = append(errs, fmt.Errorf("region %q: want a region code like us-east-1, us-gov-west-1 or eusc-de-east-1", r))
 		}
 	}
 	if t.Projection && t.Since.IsZero() {
@@ -118,11 +111,6 @@ func (t *Table) Validate() error {
 		msgs[i] = e.Error()
 	}
 	return errors.New(strings.Join(msgs, "; "))
-}
-
-func suggestName(s string) string {
-	s = strings.ToLower(strings.NewReplacer("-", "_", ".", "_", " ", "_").Replace(s))
-	return regexp.MustCompile(`[^a-z0-9_]`).ReplaceAllString(s, "")
 }
 
 // Columns are the data columns in the file's order (a text table is

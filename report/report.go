@@ -1,5 +1,5 @@
-// Package report writes query results as an aligned table, CSV, JSON, JSON
-// Lines or Markdown. It knows results, not engines.
+// Package report writes query results as an aligned table, TSV, CSV, JSON,
+// JSON Lines or Markdown. It knows results, not engines.
 package report
 
 import (
@@ -8,10 +8,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/flowq/flowq/queries"
 )
@@ -20,7 +21,11 @@ import (
 type Format string
 
 const (
+	// Auto is an aligned table on a terminal and TSV otherwise, so that piped
+	// output is stable and easy to cut.
+	Auto     Format = "auto"
 	Table    Format = "table"
+	TSV      Format = "tsv"
 	CSV      Format = "csv"
 	JSON     Format = "json"
 	JSONL    Format = "jsonl"
@@ -28,7 +33,18 @@ const (
 )
 
 // Formats lists the output formats, for flag help and validation.
-var Formats = []Format{Table, CSV, JSON, JSONL, Markdown}
+var Formats = []Format{Auto, Table, TSV, CSV, JSON, JSONL, Markdown}
+
+// Descriptions say what each format is, for flag help and shell completion.
+var Descriptions = map[Format]string{
+	Auto:     "a table on a terminal, tsv when piped",
+	Table:    "columns aligned for people; on a terminal, fitted to its width",
+	TSV:      "tab-separated, a header line first; tabs and newlines in values escaped",
+	CSV:      "comma-separated (RFC 4180), a header line first",
+	JSON:     "one document: provenance, columns, rows",
+	JSONL:    "one JSON object a row",
+	Markdown: "a Markdown table (md)",
+}
 
 // ParseFormat checks an output format name ("md" is Markdown).
 func ParseFormat(s string) (Format, error) {
@@ -40,16 +56,61 @@ func ParseFormat(s string) (Format, error) {
 			return f, nil
 		}
 	}
-	return "", fmt.Errorf("output format %q: want table, csv, json, jsonl or markdown", s)
+	return "", formatError(s)
 }
 
-// Write writes the result in the format. A table is aligned for a terminal
-// (tty) and tab-separated otherwise, so that piped output is stable. JSON
-// carries the provenance; the other formats carry only the rows.
+func formatError(f string) error {
+	return fmt.Errorf("output format %q: want auto, table, tsv, csv, json, jsonl or markdown", f)
+}
+
+// Options say how Print writes a result.
+type Options struct {
+	Format Format
+	// TTY says the output is a terminal: Auto is then a table, and a table
+	// fits Width.
+	TTY bool
+	// Width is the terminal's width in columns; 0 when unknown. A table wider
+	// than that has its widest columns shortened, with an ellipsis, so that no
+	// line wraps. Output that is not a terminal is never cut.
+	Width int
+}
+
+// Terminal is an output that tells its width in columns (0 when unknown).
+// Write fits tables to such an output when it is a terminal.
+type Terminal interface {
+	TerminalWidth() int
+}
+
+// Write writes the result in the format. tty says the output is a terminal:
+// Auto is a table there and TSV elsewhere, and a table fits the width of a w
+// that is a Terminal. JSON carries the provenance; the other formats carry
+// only the rows.
 func Write(w io.Writer, f Format, res *queries.Result, tty bool) error {
+	o := Options{Format: f, TTY: tty}
+	if t, ok := w.(Terminal); ok && tty {
+		o.Width = t.TerminalWidth()
+	}
+	return Print(w, res, o)
+}
+
+// Print writes the result as the options say.
+func Print(w io.Writer, res *queries.Result, o Options) error {
+	f := o.Format
+	if f == Auto {
+		f = TSV
+		if o.TTY {
+			f = Table
+		}
+	}
 	switch f {
 	case Table:
-		return writeTable(w, res, tty)
+		width := 0
+		if o.TTY {
+			width = o.Width
+		}
+		return writeTable(w, res, width)
+	case TSV:
+		return writeTSV(w, res)
 	case CSV:
 		return writeCSV(w, res)
 	case JSON:
@@ -59,11 +120,12 @@ func Write(w io.Writer, f Format, res *queries.Result, tty bool) error {
 	case Markdown:
 		return writeMarkdown(w, res)
 	}
-	return fmt.Errorf("output format %q: want table, csv, json, jsonl or markdown", f)
+	return formatError(string(f))
 }
 
-// text renders a value for the text formats: NULL is empty, times are RFC 3339.
-func text(v any) string {
+// textValue renders a value for the text formats: NULL is empty, times are
+// RFC 3339.
+func textValue(v any) string {
 	switch v := v.(type) {
 	case nil:
 		return ""
@@ -79,35 +141,155 @@ func text(v any) string {
 	return fmt.Sprint(v)
 }
 
-func writeTable(w io.Writer, res *queries.Result, tty bool) error {
-	out := w
-	var tw *tabwriter.Writer
-	if tty {
-		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		out = tw
-	}
+// oneLine keeps a table cell on its line.
+var oneLine = strings.NewReplacer("\t", " ", "\r\n", " ", "\n", " ", "\r", " ")
+
+// writeTable aligns the columns, two spaces apart, under upper-case names.
+// With a width (> 0), a table wider than it is fitted (see fit).
+func writeTable(w io.Writer, res *queries.Result, width int) error {
+	lines := make([][]string, 0, len(res.Rows)+1)
 	names := make([]string, len(res.Columns))
 	for i, c := range res.Columns {
-		names[i] = c.Name
-		if tty {
-			names[i] = strings.ToUpper(c.Name)
-		}
+		names[i] = oneLine.Replace(strings.ToUpper(c.Name))
 	}
-	fmt.Fprintln(out, strings.Join(names, "\t"))
+	lines = append(lines, names)
+	data := make([]int, len(names)) // the widest value of each column
+	text := make([]bool, len(names))
 	for _, row := range res.Rows {
 		cells := make([]string, len(row))
 		for i, v := range row {
-			cells[i] = text(v)
-			if tty {
-				cells[i] = strings.NewReplacer("\t", " ", "\n", " ").Replace(cells[i])
+			cells[i] = oneLine.Replace(textValue(v))
+			data[i] = max(data[i], utf8.RuneCountInString(cells[i]))
+			if _, ok := v.(string); ok {
+				text[i] = true
 			}
 		}
-		fmt.Fprintln(out, strings.Join(cells, "\t"))
+		lines = append(lines, cells)
 	}
-	if tw != nil {
-		return tw.Flush()
+	widths := make([]int, len(names))
+	for i, name := range names {
+		widths[i] = max(data[i], utf8.RuneCountInString(name))
 	}
-	return nil
+	cut := 0
+	if width > 0 {
+		cut = fit(widths, data, text, width)
+	}
+	var b strings.Builder
+	for _, cells := range lines {
+		var line strings.Builder
+		for i, c := range cells {
+			c = shorten(c, widths[i])
+			line.WriteString(c)
+			if i < len(cells)-1 {
+				line.WriteString(strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c)+columnGap))
+			}
+		}
+		b.WriteString(shorten(line.String(), cut))
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+const (
+	// columnGap is the space between table columns.
+	columnGap = 2
+	// minColumn is the width fit shortens a column to, at least (a shorter
+	// column keeps its width).
+	minColumn = 6
+)
+
+// fit shortens the widest columns until the table's lines fit in width: every
+// column wider than some limit (at least minColumn) is cut to that limit, the
+// largest that fits, so narrow columns keep their width. It cuts names wider
+// than their values first, then values of text columns; numbers and times,
+// which an ellipsis would falsify, keep their width. When that is not enough,
+// it returns width, at which each line is cut too; otherwise 0.
+func fit(widths, data []int, text []bool, width int) int {
+	textFloors := make([]int, len(data))
+	for i := range data {
+		if !text[i] {
+			textFloors[i] = data[i]
+		}
+	}
+	var fitted []int
+	for _, floors := range [][]int{data, textFloors} {
+		var ok bool
+		if fitted, ok = limitColumns(widths, floors, width); ok {
+			break
+		}
+	}
+	copy(widths, fitted)
+	if columnsWidth(widths) > width {
+		return width
+	}
+	return 0
+}
+
+// limitColumns cuts each column to a limit, not below its floor, with the
+// largest limit (down to minColumn) at which the table fits in width; ok says
+// whether it fits.
+func limitColumns(widths, floors []int, width int) (out []int, ok bool) {
+	limit := slices.Max(widths)
+	out = make([]int, len(widths))
+	for {
+		for i, w := range widths {
+			out[i] = max(min(w, limit), min(floors[i], w))
+		}
+		if columnsWidth(out) <= width {
+			return out, true
+		}
+		if limit <= minColumn {
+			return out, false
+		}
+		limit--
+	}
+}
+
+// columnsWidth is the width of a table line with columns of these widths.
+func columnsWidth(widths []int) int {
+	n := columnGap * (len(widths) - 1)
+	for _, w := range widths {
+		n += w
+	}
+	return n
+}
+
+// shorten cuts s to n runes, the last an ellipsis; n <= 0 leaves s whole.
+func shorten(s string, n int) string {
+	if n <= 0 || utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// tsvEscape keeps a TSV value on its line and in its column: a backslash,
+// tab, newline or carriage return is written as \\, \t, \n or \r.
+var tsvEscape = strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`, "\r", `\r`)
+
+// writeTSV writes a header line of column names, then a line a row: values
+// tab-separated as text renders them (NULL is empty), escaped by tsvEscape.
+func writeTSV(w io.Writer, res *queries.Result) error {
+	var b strings.Builder
+	for i, c := range res.Columns {
+		if i > 0 {
+			b.WriteByte('\t')
+		}
+		b.WriteString(tsvEscape.Replace(c.Name))
+	}
+	b.WriteByte('\n')
+	for _, row := range res.Rows {
+		for i, v := range row {
+			if i > 0 {
+				b.WriteByte('\t')
+			}
+			b.WriteString(tsvEscape.Replace(textValue(v)))
+		}
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 func writeCSV(w io.Writer, res *queries.Result) error {
@@ -120,7 +302,7 @@ func writeCSV(w io.Writer, res *queries.Result) error {
 	for _, row := range res.Rows {
 		cells := make([]string, len(row))
 		for i, v := range row {
-			cells[i] = text(v)
+			cells[i] = textValue(v)
 		}
 		cw.Write(cells)
 	}
@@ -207,7 +389,7 @@ func writeMarkdown(w io.Writer, res *queries.Result) error {
 	for _, row := range res.Rows {
 		b.WriteString("|")
 		for _, v := range row {
-			b.WriteString(" " + cell.Replace(text(v)) + " |")
+			b.WriteString(" " + cell.Replace(textValue(v)) + " |")
 		}
 		b.WriteString("\n")
 	}

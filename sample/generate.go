@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -40,6 +41,17 @@ type Options struct {
 // TruthFile is the name of the truth file written at the top of the output.
 const TruthFile = "truth.json"
 
+// Check reports whether Generate would refuse the options, without writing
+// anything: callers check before they create the output folder.
+func (o Options) Check() error {
+	o, err := o.withDefaults()
+	if err != nil {
+		return err
+	}
+	_, _, err = o.stage(newWorld(o.Seed))
+	return err
+}
+
 // Generate writes the dataset below dir and returns its truth (also written to
 // dir/truth.json). The same options always produce the same bytes.
 func Generate(ctx context.Context, dir string, opts Options) (*Truth, error) {
@@ -48,34 +60,14 @@ func Generate(ctx context.Context, dir string, opts Options) (*Truth, error) {
 		return nil, err
 	}
 	w := newWorld(opts.Seed)
-	spanStart := opts.Start.Unix()
-	spanEnd := opts.Start.AddDate(0, 0, opts.Days).Unix()
-	windows := int((spanEnd - spanStart) / 300)
-
+	spanStart, spanEnd, windows := opts.span()
 	truth := &Truth{Seed: opts.Seed, Start: opts.Start, End: time.Unix(spanEnd, 0).UTC(), Format: opts.Format.String(),
 		Layout: opts.Layout.String(), Account: w.account, Region: w.region, FlowLogID: w.flowLogID}
-
-	// Scenario records, bucketed by the file (5-minute window of their end) that holds them.
-	byWindow := map[int][]flow{}
-	for _, name := range opts.Scenarios {
-		i := slices.IndexFunc(scenarios, func(s scenario) bool { return s.name == name })
-		s := scenarios[i]
-		t0 := spanStart + int64(float64(spanEnd-spanStart)*s.at)
-		t0 -= t0 % 60
-		flows, facts := s.build(rand.New(rand.NewPCG(opts.Seed, uint64(i)+1000)), t0)
-		st := ScenarioTruth{Name: s.name, Description: s.description, Records: len(flows), Facts: facts,
-			From: time.Unix(flows[0].start, 0).UTC(), To: time.Unix(flows[0].end+1, 0).UTC()}
-		for _, f := range flows {
-			st.From = minTime(st.From, time.Unix(f.start, 0).UTC())
-			st.To = maxTime(st.To, time.Unix(f.end+1, 0).UTC())
-			wi := int((f.end - spanStart) / 300)
-			if wi < 0 || wi >= windows {
-				return nil, fmt.Errorf("scenario %s does not fit in %d day(s) from %s", s.name, opts.Days, opts.Start.Format(time.DateOnly))
-			}
-			byWindow[wi] = append(byWindow[wi], f)
-		}
-		truth.Scenarios = append(truth.Scenarios, st)
+	byWindow, staged, err := opts.stage(w)
+	if err != nil {
+		return nil, err
 	}
+	truth.Scenarios = staged
 
 	perWindow := opts.Records / windows
 	extra := opts.Records % windows
@@ -136,6 +128,43 @@ func Generate(ctx context.Context, dir string, opts Options) (*Truth, error) {
 	return truth, nil
 }
 
+// span is the generated time in Unix seconds, [start, end), and its number of
+// 5-minute files.
+func (o Options) span() (start, end int64, windows int) {
+	start = o.Start.Unix()
+	end = o.Start.AddDate(0, 0, o.Days).Unix()
+	return start, end, int((end - start) / 300)
+}
+
+// stage builds the scenarios' records, bucketed by the file (5-minute window
+// of their end) that holds them, and their truth. A scenario that does not fit
+// in the span is an error.
+func (o Options) stage(w *world) (map[int][]flow, []ScenarioTruth, error) {
+	spanStart, spanEnd, windows := o.span()
+	byWindow := map[int][]flow{}
+	var staged []ScenarioTruth
+	for _, name := range o.Scenarios {
+		i := slices.IndexFunc(scenarios, func(s scenario) bool { return s.name == name })
+		s := scenarios[i]
+		t0 := spanStart + int64(float64(spanEnd-spanStart)*s.at)
+		t0 -= t0 % 60
+		flows, facts := s.build(rand.New(rand.NewPCG(o.Seed, uint64(i)+1000)), t0)
+		st := ScenarioTruth{Name: s.name, Description: s.description, Records: len(flows), Facts: facts,
+			From: time.Unix(flows[0].start, 0).UTC(), To: time.Unix(flows[0].end+1, 0).UTC()}
+		for _, f := range flows {
+			st.From = minTime(st.From, time.Unix(f.start, 0).UTC())
+			st.To = maxTime(st.To, time.Unix(f.end+1, 0).UTC())
+			wi := int((f.end - spanStart) / 300)
+			if wi < 0 || wi >= windows {
+				return nil, nil, fmt.Errorf("scenario %s does not fit in %d day(s) from %s", s.name, o.Days, o.Start.Format(time.DateOnly))
+			}
+			byWindow[wi] = append(byWindow[wi], f)
+		}
+		staged = append(staged, st)
+	}
+	return byWindow, staged, nil
+}
+
 func (o Options) withDefaults() (Options, error) {
 	if o.Start.IsZero() {
 		o.Start = DefaultStart
@@ -161,7 +190,7 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	for _, n := range o.Scenarios {
 		if !slices.Contains(ScenarioNames(), n) {
-			return o, fmt.Errorf("unknown scenario %q: want one of %v", n, ScenarioNames())
+			return o, fmt.Errorf("unknown scenario %q: want one of %s", n, strings.Join(ScenarioNames(), ", "))
 		}
 	}
 	return o, nil

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -227,14 +226,26 @@ func TestOptionsErrors(t *testing.T) {
 		opts sample.Options
 		want string
 	}{
-		{sample.Options{Scenarios: []string{"portscan"}}, `unknown scenario "portscan"`},
-		{sample.Options{Days: -1}, "days -1"},
-		{sample.Options{Records: -5}, "records -5"},
+		{sample.Options{Scenarios: []string{"portscan"}},
+			`unknown scenario "portscan": want one of ssh-rejected, port-scan, nacl-return-reject, one-way, nodata-skipdata, top-talker, ipv6, icmp`},
+		{sample.Options{Days: -1}, "days -1: want at least 1"},
+		{sample.Options{Records: -5}, "records -5: want 0 or more"},
 	} {
-		_, err := sample.Generate(context.Background(), t.TempDir(), tt.opts)
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%+v: %v, want %q", tt.opts, err, tt.want)
+		// Check refuses what Generate refuses, and Generate writes nothing then.
+		if err := tt.opts.Check(); err == nil || err.Error() != tt.want {
+			t.Errorf("Check %+v: %v, want %q", tt.opts, err, tt.want)
 		}
+		dir := t.TempDir()
+		_, err := sample.Generate(context.Background(), dir, tt.opts)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("Generate %+v: %v, want %q", tt.opts, err, tt.want)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+			t.Errorf("%+v: Generate wrote %d entries", tt.opts, len(entries))
+		}
+	}
+	if err := (sample.Options{Days: 2, Scenarios: []string{"icmp"}}).Check(); err != nil {
+		t.Errorf("good options: %v", err)
 	}
 }
 

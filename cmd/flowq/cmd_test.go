@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -79,10 +80,64 @@ func TestSampleRunErrors(t *testing.T) {
 		{SampleOptions{Out: "D", Days: 1, Start: "2026-01-01", Format: "${pkt-srcadr}", Layout: "default"}, "--format: unknown field pkt-srcadr; did you mean pkt-srcaddr?"},
 		{SampleOptions{Out: "D", Days: 1, Start: "2026-01-01", Format: "default", Layout: "flat"}, `--layout: unknown layout "flat": want default or hive`},
 		{SampleOptions{Out: "D", Days: 0, Start: "2026-01-01", Format: "default", Layout: "default"}, "--days 0: want at least 1"},
+		{SampleOptions{Out: "D", Days: 1, Start: "2026-01-01", Format: "default", Layout: "default", Scenarios: []string{"icmp", "nope"}},
+			`unknown scenario "nope": want one of ssh-rejected, port-scan, nacl-return-reject, one-way, nodata-skipdata, top-talker, ipv6, icmp`},
 	} {
 		if _, err := tt.opts.sampleOptions(); err == nil || err.Error() != tt.want {
 			t.Errorf("%+v: %v, want %q", tt.opts, err, tt.want)
 		}
+	}
+}
+
+// TestSampleLeavesNoFolder: a usage error is found before the output folder
+// is made (exit 2, nothing on disk), and a run that fails after making it
+// removes what it made.
+func TestSampleLeavesNoFolder(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--scenario", "nope"}, `flowq: unknown scenario "nope": want one of ssh-rejected, port-scan, nacl-return-reject, one-way, nodata-skipdata, top-talker, ipv6, icmp`},
+		{[]string{"--format", "${srcadr}"}, "flowq: --format: unknown field srcadr; did you mean srcaddr?"},
+		{[]string{"--layout", "flat"}, `flowq: --layout: unknown layout "flat": want default or hive`},
+		{[]string{"--records", "-1"}, "flowq: --records -1: want 0 or more"},
+	} {
+		parent := filepath.Join(t.TempDir(), "new")
+		code, out, errOut := runArgs(append([]string{"sample", "--out", filepath.Join(parent, "flows")}, tc.args...)...)
+		if code != exitUsage || out != "" || errOut != tc.want+"\nRun 'flowq --help' for usage.\n" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", tc.args, code, out, errOut)
+		}
+		if _, err := os.Stat(parent); !os.IsNotExist(err) {
+			t.Errorf("%v: %s was created", tc.args, parent)
+		}
+	}
+
+	// Cancelled before any file is written: the folders made for it go.
+	parent := filepath.Join(t.TempDir(), "new")
+	f, _, _ := testFactory(t)
+	cmd := newCmdSample(f, nil)
+	cmd.SetOut(&bytes.Buffer{})
+	cmd.SetErr(&bytes.Buffer{})
+	cmd.SetArgs([]string{"--out", filepath.Join(parent, "flows"), "--records", "100"})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := cmd.ExecuteContext(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+	if _, err := os.Stat(parent); !os.IsNotExist(err) {
+		t.Errorf("cancelled: %s was left behind", parent)
+	}
+	// An existing folder is never removed.
+	dir := t.TempDir()
+	cmd = newCmdSample(f, nil)
+	cmd.SetOut(&bytes.Buffer{})
+	cmd.SetErr(&bytes.Buffer{})
+	cmd.SetArgs([]string{"--out", dir, "--records", "100"})
+	if err := cmd.ExecuteContext(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+	if _, err := os.Stat(dir); err != nil {
+		t.Errorf("the existing folder was removed: %v", err)
 	}
 }
 
@@ -151,8 +206,9 @@ func TestDetectErrors(t *testing.T) {
 }
 
 func TestVersionAndUsage(t *testing.T) {
+	// A test binary has build information without a version or VCS settings.
 	code, out, _ := runArgs("version")
-	if code != 0 || !strings.HasPrefix(out, "flowq dev (go") {
+	if code != 0 || !strings.HasPrefix(out, "flowq (devel) (go") {
 		t.Errorf("version: %d %q", code, out)
 	}
 	code, _, errOut := runArgs("sample", "--bogus")
@@ -185,11 +241,55 @@ func TestDemoRun(t *testing.T) {
 	if !strings.Contains(errOut.String(), "generating sample flow logs") {
 		t.Errorf("first run should generate: %q", errOut)
 	}
-	// The second run reuses the data.
+	// The second run reuses the data, and says so.
 	out.Reset()
 	errOut.Reset()
-	if err := execute(t, newCmdDemo(f, nil)); err != nil || errOut.Len() != 0 || out.Len() == 0 {
+	cache, _ := f.CacheDir()
+	want := "using the existing sample in " + filepath.Join(cache, "demo-v1-seed1") + ": 576 files, 81449 records, 2026-01-05 to 2026-01-07 (seed 1, default layout)\n"
+	if err := execute(t, newCmdDemo(f, nil)); err != nil || errOut.String() != want || out.Len() == 0 {
 		t.Errorf("second run: %v %q", err, errOut)
+	}
+}
+
+// TestDemoDir: demo --dir uses a flowq sample that is there and says what it
+// holds, and refuses a folder of other files, a sample with files added and
+// a sample without the tour's incidents, writing nothing into any of them.
+func TestDemoDir(t *testing.T) {
+	sampled := t.TempDir()
+	if code, _, errOut := runArgs("sample", "--out", sampled, "--days", "2", "--records", "2000"); code != 0 {
+		t.Fatal(errOut)
+	}
+	code, out, errOut := runArgs("demo", "--dir", sampled)
+	if code != 0 || errOut != "using the existing sample in "+sampled+": 576 files, 3449 records, 2026-01-05 to 2026-01-07 (seed 1, default layout)\n" ||
+		!strings.HasPrefix(out, "flowq demo: 3449 flow-log records in 576 files") {
+		t.Errorf("existing sample: exit %d, stderr %q\n%s", code, errOut, out)
+	}
+
+	other := t.TempDir()
+	os.WriteFile(filepath.Join(other, "notes.txt"), []byte("mine"), 0o644)
+	mixed := t.TempDir()
+	for _, args := range [][]string{{"--records", "500"}, {"--records", "500", "--prefix", "other"}} {
+		if code, _, errOut := runArgs(append([]string{"sample", "--out", mixed}, args...)...); code != 0 {
+			t.Fatal(errOut)
+		}
+	}
+	partial := t.TempDir()
+	if code, _, errOut := runArgs("sample", "--out", partial, "--records", "500", "--scenario", "icmp,port-scan"); code != 0 {
+		t.Fatal(errOut)
+	}
+	for _, tc := range []struct{ dir, want string }{
+		{other, other + " is not empty and holds no flowq sample (no truth.json): the demo generates its sample into an empty or new folder and never mixes it with other files; give another --dir"},
+		{mixed, mixed + " holds 576 flow-log files, but the sample its truth.json describes has 288: other files were added to it; the demo reads only a sample of its own, so give an empty or new --dir"},
+		{partial, "the sample in " + partial + " has no ssh-rejected, nacl-return-reject, one-way, nodata-skipdata, top-talker, ipv6 scenario(s), which the tour looks for; give an empty or new --dir (or flowq sample --out DIR without --scenario)"},
+	} {
+		before, _ := os.ReadDir(tc.dir)
+		code, out, errOut := runArgs("demo", "--dir", tc.dir)
+		if code != exitUsage || out != "" || errOut != "flowq: "+tc.want+"\nRun 'flowq --help' for usage.\n" {
+			t.Errorf("exit %d, stdout %q, stderr %q\nwant %s", code, out, errOut, tc.want)
+		}
+		if after, _ := os.ReadDir(tc.dir); len(after) != len(before) {
+			t.Errorf("%s: demo wrote into it: %d entries, had %d", tc.dir, len(after), len(before))
+		}
 	}
 }
 

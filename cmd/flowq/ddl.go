@@ -41,6 +41,9 @@ func (tf *tableFlags) register(cmd *cobra.Command, projection bool) {
 	fs.StringSliceVar(&tf.Regions, "regions", nil, "regions whose folders the table reads (default with --flow-log-id: its region)")
 	fs.StringVar(&tf.Database, "database", "vpc_flow_logs", "Glue database")
 	fs.StringVar(&tf.Table, "table", "flow_logs", "table name")
+	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(presetCompletions(), noFiles))
+	cmd.RegisterFlagCompletionFunc("file-format", fixed("text", "parquet"))
+	cmd.RegisterFlagCompletionFunc("layout", fixed("default", "hive"))
 	if projection {
 		fs.StringVar(&tf.Since, "since", "", "first day of the partition projection (default: a year ago)")
 		fs.BoolVar(&tf.Projection, "projection", true, "partition projection; with --projection=false, add partitions with flowq partitions add")
@@ -48,8 +51,48 @@ func (tf *tableFlags) register(cmd *cobra.Command, projection bool) {
 	}
 }
 
+// check refuses what no table can have before anything is read or asked of
+// AWS: a source flag given empty, a database or table name Athena refuses.
+func (tf *tableFlags) check(cmd *cobra.Command) error {
+	for _, fl := range []struct{ name, value, want string }{
+		{"format", tf.Format, "a preset (" + strings.Join(flowlog.PresetNames(), ", ") + ") or a LogFormat string"},
+		{"from-header", tf.FromHeader, "a downloaded .log.gz file or a folder of them"},
+		{"flow-log-id", tf.FlowLogID, "a flow log ID (fl-…)"},
+		{"location", tf.Location, "s3://bucket/ or s3://bucket/prefix/, the folder that holds AWSLogs/"},
+	} {
+		if cmd.Flags().Changed(fl.name) && strings.TrimSpace(fl.value) == "" {
+			return usageErrorf("--%s is empty: give %s", fl.name, fl.want)
+		}
+	}
+	var errs []string
+	for _, n := range []struct{ flag, what, name string }{{"database", "database", tf.Database}, {"table", "table", tf.Table}} {
+		if err := ddl.CheckName(n.what, n.name); err != nil {
+			errs = append(errs, "--"+n.flag+": "+err.Error())
+		}
+	}
+	if len(errs) > 0 {
+		return usageErrorf("%s", strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+// unique drops repeated and empty items of a list flag, keeping the order, and
+// the spaces around items ("a, b").
+func unique(list []string) []string {
+	var out []string
+	for _, s := range list {
+		if s = strings.TrimSpace(s); s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // table builds the table the flags describe, calling EC2 for --flow-log-id.
 func (tf *tableFlags) table(ctx context.Context, cmd *cobra.Command, f *Factory) (*ddl.Table, error) {
+	if err := tf.check(cmd); err != nil {
+		return nil, err
+	}
 	sources := 0
 	for _, s := range []string{tf.Format, tf.FromHeader, tf.FlowLogID} {
 		if s != "" {
@@ -59,8 +102,12 @@ func (tf *tableFlags) table(ctx context.Context, cmd *cobra.Command, f *Factory)
 	if sources > 1 {
 		return nil, usageErrorf("give one of --format, --from-header and --flow-log-id")
 	}
-	t := &ddl.Table{Database: tf.Database, Name: tf.Table, Accounts: tf.Accounts, Regions: tf.Regions,
-		Projection: tf.Projection, Injected: tf.Injected, Location: tf.Location}
+	location := tf.Location
+	if location != "" && !strings.HasSuffix(location, "/") {
+		location += "/" // the prefix is a folder: s3://bucket/prefix means s3://bucket/prefix/
+	}
+	t := &ddl.Table{Database: tf.Database, Name: tf.Table, Accounts: unique(tf.Accounts), Regions: unique(tf.Regions),
+		Projection: tf.Projection, Injected: tf.Injected, Location: location}
 	var err error
 	switch {
 	case tf.FromHeader != "":
@@ -170,6 +217,7 @@ when the files disagree.`,
 	}
 	opts.Table.register(cmd, true)
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "athena", "output: "+strings.Join(ddlOutputs, ", "))
+	cmd.RegisterFlagCompletionFunc("output", fixed(ddlOutputs...))
 	return cmd
 }
 
@@ -260,10 +308,37 @@ func partitionsAddRun(cmd *cobra.Command, opts *PartitionsAddOptions) error {
 	if err != nil {
 		return usageError{err}
 	}
+	if w := partitionsWarning(t, from, to, len(stmts)); w != "" {
+		fmt.Fprintln(opts.Factory.IO.ErrOut, w)
+	}
 	out := opts.Factory.IO.Out
 	fmt.Fprint(out, strings.Join(stmts, "\n"))
 	if t.Layout.Hive {
 		fmt.Fprint(out, "\n"+ddl.MSCKNote)
 	}
 	return nil
+}
+
+// Past these, a partitions add range is more likely a typo (--from 2016 for
+// 2026) than a wish: the statements are still printed, with a warning.
+const (
+	partitionsWarnSpan       = 366 * 24 * time.Hour
+	partitionsWarnStatements = 1000
+)
+
+// partitionsWarning says, when the range is longer than a year or makes
+// thousands of statements, how many partitions and statements it makes.
+func partitionsWarning(t *ddl.Table, from, to time.Time, statements int) string {
+	if to.Sub(from) <= partitionsWarnSpan && statements <= partitionsWarnStatements {
+		return ""
+	}
+	start := t.Layout.FolderStart(from)
+	folders := int((to.Sub(start) + t.Layout.Unit() - 1) / t.Layout.Unit())
+	unit := "daily"
+	if t.Layout.PerHour {
+		unit = "hourly"
+	}
+	return fmt.Sprintf("warning: %s to %s is %.0f days: %d %s folder(s) × %d account(s) × %d region(s) = %d partitions in %d statements; check --from and --to",
+		from.UTC().Format(time.RFC3339), to.UTC().Format(time.RFC3339), to.Sub(from).Hours()/24, folders, unit,
+		len(t.Accounts), len(t.Regions), folders*len(t.Accounts)*len(t.Regions), statements)
 }

@@ -5,12 +5,15 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/flowq/flowq/athenadb"
+	"github.com/flowq/flowq/ddl"
 	"github.com/flowq/flowq/internal/awsfake"
+	"github.com/flowq/flowq/partitions"
 )
 
 // TestDDLRun: the issue's command prints the table of the golden case
@@ -48,6 +51,16 @@ func TestDDLErrors(t *testing.T) {
 		{[]string{"--location", "s3://b/", "--accounts", "111122223333", "--regions", "us-east-1", "--format", "${srcadr}"}, "--format: unknown field srcadr; did you mean srcaddr?"},
 		{[]string{"--location", "s3://b/", "--regions", "us-east-1"}, "partition projection needs --accounts (or --injected, to name them in each query)"},
 		{[]string{"--flow-log-id", "fl-1", "--location", "s3://b/"}, "--location comes from the flow log with --flow-log-id; leave it out"},
+		// Names are checked before the format or AWS is looked at.
+		{[]string{"--table", "table", "--flow-log-id", "fl-1"}, `--table: table name "table" is a reserved word in Athena, which every statement would have to quote (try "flow_logs" or "table_logs")`},
+		{[]string{"--table", "Flow-Logs", "--location", "s3://b/"}, `--table: table name "Flow-Logs": Athena names hold only lower-case letters, digits and underscores (try "flow_logs")`},
+		{[]string{"--database", "select", "--table", "2026"}, `--database: database name "select" is a reserved word in Athena, which every statement would have to quote (try "vpc_flow_logs" or "select_logs"); ` +
+			`--table: table name "2026": start it with a letter, or every query must quote it (try "logs_2026")`},
+		{[]string{"--format", "", "--location", "s3://b/"}, "--format is empty: give a preset (default, v3, v4, v5, v7, v8, all, tgw) or a LogFormat string"},
+		{[]string{"--from-header", " ", "--location", "s3://b/"}, "--from-header is empty: give a downloaded .log.gz file or a folder of them"},
+		{[]string{"--flow-log-id", ""}, "--flow-log-id is empty: give a flow log ID (fl-…)"},
+		{[]string{"--location", ""}, "--location is empty: give s3://bucket/ or s3://bucket/prefix/, the folder that holds AWSLogs/"},
+		{[]string{"--location", "s3://b/", "--accounts", "111122223333", "--regions", "us-east"}, `region "us-east": want a region code like us-east-1, us-gov-west-1 or eusc-de-east-1`},
 	} {
 		f, _, _ := testFactory(t)
 		err := execute(t, newCmdDDL(f, nil), tc.args...)
@@ -115,5 +128,69 @@ func TestPartitionsAdd(t *testing.T) {
 	}
 	if code, _, errOut := runArgs("partitions", "add", "--location", "s3://b/"); code != 2 || !strings.Contains(errOut, "--from and --to are required") {
 		t.Errorf("%d %s", code, errOut)
+	}
+}
+
+// TestDDLUsageErrors: a reserved or invalid name is a usage error (exit 2)
+// with a suggestion, for ddl and partitions add alike, and nothing is printed.
+func TestDDLUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"ddl", "--table", "table", "--location", "s3://b/", "--accounts", "111122223333", "--regions", "us-east-1"},
+		{"partitions", "add", "--table", "table", "--from", "2026-01-01", "--to", "2026-01-02", "--location", "s3://b/", "--accounts", "111122223333", "--regions", "us-east-1"},
+	} {
+		code, out, errOut := runArgs(args...)
+		want := "flowq: --table: table name \"table\" is a reserved word in Athena, which every statement would have to quote (try \"flow_logs\" or \"table_logs\")\nRun 'flowq --help' for usage.\n"
+		if code != exitUsage || out != "" || errOut != want {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
+		}
+	}
+}
+
+// TestDDLListsAndLocation: repeated accounts and regions are given once, in
+// their first order; every partition's region codes pass; a location without
+// its trailing slash gets one.
+func TestDDLListsAndLocation(t *testing.T) {
+	f, out, _ := testFactory(t)
+	err := execute(t, newCmdDDL(f, nil), "--location", "s3://b/p", "--accounts", "444455556666,111122223333,444455556666",
+		"--regions", "us-gov-west-1, eusc-de-east-1,cn-north-1,us-gov-west-1,us-iso-east-1,us-isob-east-1", "--since", "2026-01-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"LOCATION 's3://b/p/AWSLogs/'\n",
+		"  'projection.aws_account_id.values' = '444455556666,111122223333',\n",
+		"  'projection.aws_region.values' = 'us-gov-west-1,eusc-de-east-1,cn-north-1,us-iso-east-1,us-isob-east-1',\n",
+		"  'storage.location.template' = 's3://b/p/AWSLogs/${aws_account_id}/vpcflowlogs/${aws_region}/${day}/'\n",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestPartitionsAddWarns: a range of more than a year, or of thousands of
+// statements, is printed as asked with a warning on stderr; a month is not.
+func TestPartitionsAddWarns(t *testing.T) {
+	table := []string{"--location", "s3://b/", "--accounts", "111122223333", "--regions", "us-east-1"}
+	code, out, errOut := runArgs(append([]string{"partitions", "add", "--from", "2016-01-01", "--to", "2026-01-01"}, table...)...)
+	want := "warning: 2016-01-01T00:00:00Z to 2026-01-01T00:00:00Z is 3653 days: 3653 daily folder(s) × 1 account(s) × 1 region(s) = 3653 partitions in 37 statements; check --from and --to\n"
+	if code != 0 || errOut != want || strings.Count(out, "ALTER TABLE") != 37 || strings.Count(out, "  PARTITION (") != 3653 {
+		t.Errorf("ten years: exit %d, %d statements, stderr %q", code, strings.Count(out, "ALTER TABLE"), errOut)
+	}
+	code, out, errOut = runArgs(append([]string{"partitions", "add", "--from", "2026-01-01", "--to", "2026-02-01"}, table...)...)
+	if code != 0 || errOut != "" || strings.Count(out, "  PARTITION (") != 31 {
+		t.Errorf("a month: exit %d, stderr %q", code, errOut)
+	}
+
+	// Thousands of statements within a year: 2 months of hourly folders for
+	// 20 accounts in 5 regions.
+	hourly := &ddl.Table{Layout: partitions.Layout{Hive: true, PerHour: true}, Accounts: make([]string, 20), Regions: make([]string, 5)}
+	from, to := time.Date(2026, 1, 1, 0, 30, 0, 0, time.UTC), time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	want = "warning: 2026-01-01T00:30:00Z to 2026-03-01T00:00:00Z is 59 days: 1416 hourly folder(s) × 20 account(s) × 5 region(s) = 141600 partitions in 1416 statements; check --from and --to"
+	if got := partitionsWarning(hourly, from, to, 1416); got != want {
+		t.Errorf("hourly:\n got %s\nwant %s", got, want)
+	}
+	if got := partitionsWarning(hourly, from, to, 1000); got != "" {
+		t.Errorf("1000 statements: %s", got)
 	}
 }

@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,7 +34,11 @@ func newCmdDemo(f *Factory, runF func(*DemoOptions) error) *cobra.Command {
 		Short: "Generate sample flow logs once and walk through what the query library finds in them",
 		Long: `Generate two days of sample flow logs in AWS's layout (once, into flowq's cache folder), then
 run a short tour of the query library over them in the local engine and say what each finding
-means. The data holds staged incidents; the tour finds them the way you would in your own logs.`,
+means. The data holds staged incidents; the tour finds them the way you would in your own logs.
+
+--dir names another folder: a missing or empty one gets the sample; one that holds a flowq
+sample with every scenario (flowq sample --out DIR) is used as it is; any other folder is
+refused, so the demo never mixes its files with yours.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -183,7 +190,7 @@ func demoRun(cmd *cobra.Command, opts *DemoOptions) error {
 		}
 		dir = filepath.Join(cache, fmt.Sprintf("demo-v1-seed%d", demoSeed))
 	}
-	truth, err := loadOrGenerate(cmd, dir, io.ErrOut)
+	truth, generated, err := loadOrGenerate(cmd, dir, io.ErrOut)
 	if err != nil {
 		return err
 	}
@@ -194,11 +201,21 @@ func demoRun(cmd *cobra.Command, opts *DemoOptions) error {
 		return err
 	}
 	defer db.Close()
+	if !generated {
+		if n := len(db.Files()); n != truth.Files {
+			return usageErrorf("%s holds %d flow-log files, but the sample its %s describes has %d: other files were added "+
+				"to it; the demo reads only a sample of its own, so give an empty or new --dir", dir, n, sample.TruthFile, truth.Files)
+		}
+		fmt.Fprintf(io.ErrOut, "using the existing sample in %s: %d files, %d records, %s to %s (seed %d, %s layout)\n",
+			dir, truth.Files, truth.Records, truth.Start.Format(time.DateOnly), truth.End.Format(time.DateOnly), truth.Seed, truth.Layout)
+	}
 	out := io.Out
 	fmt.Fprintf(out, "flowq demo: %d flow-log records in %d files, %s to %s (sample data in AWS's layout, %d bad lines)\n",
 		truth.Records, len(db.Files()), truth.Start.Format(time.DateOnly), truth.End.Format(time.DateOnly), len(db.BadLines()))
+	// Tables are indented by 3 and fit what is left of a terminal's width.
+	table := report.Options{Format: report.Table, TTY: io.IsStdoutTTY(), Width: max(io.TerminalWidth()-3, 0)}
 	for i, step := range demoSteps {
-		if err := runDemoStep(ctx, out, db, dir, truth, i+1, step); err != nil {
+		if err := runDemoStep(ctx, out, table, db, dir, truth, i+1, step); err != nil {
 			return err
 		}
 	}
@@ -211,7 +228,7 @@ func demoRun(cmd *cobra.Command, opts *DemoOptions) error {
 	return nil
 }
 
-func runDemoStep(ctx context.Context, out io.Writer, db *localdb.DB, dir string, truth *sample.Truth, n int, step demoStep) error {
+func runDemoStep(ctx context.Context, out io.Writer, tableOpts report.Options, db *localdb.DB, dir string, truth *sample.Truth, n int, step demoStep) error {
 	q, err := queries.Default().Get(step.query)
 	if err != nil {
 		return err
@@ -238,7 +255,7 @@ func runDemoStep(ctx context.Context, out io.Writer, db *localdb.DB, dir string,
 	shown := *res
 	shown.Rows = res.Rows[:min(5, len(res.Rows))]
 	var table strings.Builder
-	if err := report.Write(&table, report.Table, &shown, true); err != nil {
+	if err := report.Print(&table, &shown, tableOpts); err != nil {
 		return err
 	}
 	for _, line := range strings.Split(strings.TrimRight(table.String(), "\n"), "\n") {
@@ -251,17 +268,51 @@ func runDemoStep(ctx context.Context, out io.Writer, db *localdb.DB, dir string,
 	return nil
 }
 
-// loadOrGenerate reads the truth of an existing demo dataset, or generates one.
-func loadOrGenerate(cmd *cobra.Command, dir string, progress io.Writer) (*sample.Truth, error) {
-	if b, err := os.ReadFile(filepath.Join(dir, sample.TruthFile)); err == nil {
-		var t sample.Truth
-		if err := json.Unmarshal(b, &t); err == nil {
-			return &t, nil
+// loadOrGenerate reads the truth of the sample in dir, or generates one when
+// dir is missing or empty (generated is then true). It never writes into a
+// folder that holds anything else: a folder with files but no flowq sample, or
+// a sample without the incidents the tour looks for, is refused.
+func loadOrGenerate(cmd *cobra.Command, dir string, progress io.Writer) (truth *sample.Truth, generated bool, err error) {
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) || err == nil && len(entries) == 0:
+		fmt.Fprintf(progress, "generating sample flow logs in %s (once)…\n", dir)
+		created, err := mkdirNew(dir)
+		if err != nil {
+			return nil, false, fmt.Errorf("create the demo folder: %w", err)
+		}
+		t, err := sample.Generate(cmd.Context(), dir, sample.Options{Seed: demoSeed, Days: 2})
+		if err != nil {
+			if created != "" {
+				os.RemoveAll(created)
+			}
+			return nil, false, fmt.Errorf("generate the demo's sample: %w", err)
+		}
+		return t, true, nil
+	case err != nil:
+		return nil, false, fmt.Errorf("read the demo folder: %w", err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, sample.TruthFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false, usageErrorf("%s is not empty and holds no flowq sample (no %s): the demo generates its sample "+
+			"into an empty or new folder and never mixes it with other files; give another --dir", dir, sample.TruthFile)
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read the sample's truth: %w", err)
+	}
+	var t sample.Truth
+	if err := json.Unmarshal(b, &t); err != nil {
+		return nil, false, usageErrorf("%s: %s is not a flowq sample's truth (%v); give an empty or new --dir", dir, sample.TruthFile, err)
+	}
+	var missing []string
+	for _, name := range sample.ScenarioNames() {
+		if !slices.ContainsFunc(t.Scenarios, func(s sample.ScenarioTruth) bool { return s.Name == name }) {
+			missing = append(missing, name)
 		}
 	}
-	fmt.Fprintf(progress, "generating sample flow logs in %s (once)…\n", dir)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
+	if len(missing) > 0 {
+		return nil, false, usageErrorf("the sample in %s has no %s scenario(s), which the tour looks for; give an empty or new --dir "+
+			"(or flowq sample --out DIR without --scenario)", dir, strings.Join(missing, ", "))
 	}
-	return sample.Generate(cmd.Context(), dir, sample.Options{Seed: demoSeed, Days: 2})
+	return &t, false, nil
 }

@@ -67,7 +67,8 @@ func newCmdFormatsShow(f *Factory, runF func(*FormatsShowOptions) error) *cobra.
 		Short: "Show a format's fields, version, columns and types",
 		Example: `  flowq formats show v8
   flowq formats show '${version} ${srcaddr} ${dstaddr} ${action}'`,
-		Args: cobra.ExactArgs(1),
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: completePreset,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Format = args[0]
 			if runF != nil {

@@ -21,12 +21,17 @@ func newCmdImport(f *Factory, runF func(*ImportOptions) error) *cobra.Command {
 	opts := &ImportOptions{Factory: f}
 	cmd := &cobra.Command{
 		Use:   "import PATH... --to DIR",
-		Short: "Convert downloaded text logs into a Parquet cache for fast repeated queries",
-		Long: `Convert text flow logs (.log.gz) into Parquet under DIR, one file per source file at the same
-key, so the cache is partitioned like the source and --local DIR reads it with the same answers.
-Every good record is written and the count checked; bad lines are reported (--strict fails
-on them). Files already converted and not changed since are skipped, so importing again after
-a new download converts only the new files.`,
+		Short: "Convert downloaded flow logs into a Parquet cache, one file per folder, for fast repeated queries",
+		Long: `Convert downloaded flow logs into a Parquet cache under DIR, in the source's folder layout: the
+records of each folder (day or hour) and flow log go into one Parquet file in that folder, in
+time order, so --local DIR prunes by time window as the source does and gives the same answers.
+Parquet sources are copied as they are; text files whose names do not say their time go under
+DIR/unplaced/, one Parquet file each.
+
+Every good record is written and the count checked; bad lines are reported (--strict fails on
+them). A manifest in DIR (.flowq-import.json) lists the source files of each Parquet file, with
+their sizes and modification times: importing again after a new download rewrites only the
+folders whose sources changed and leaves the others alone.`,
 		Example: `  flowq import ./flows --to ./flows-parquet
   flowq run top-rejected-destinations --local ./flows-parquet --since 1d`,
 		Args: cobra.MinimumNArgs(1),

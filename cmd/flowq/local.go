@@ -71,13 +71,19 @@ func (w *windowFlags) window(now time.Time) (*partitions.Window, error) {
 	return &win, nil
 }
 
-// outputFlag registers -o and returns where its value lands.
+// outputFlag registers -o and returns where its value lands. Its default,
+// auto, is an aligned table on a terminal and stable TSV when piped; an
+// explicit -o table is a table either way.
 func outputFlag(cmd *cobra.Command, target *string) {
 	names := make([]string, len(report.Formats))
+	completions := make([]cobra.Completion, len(report.Formats))
 	for i, f := range report.Formats {
 		names[i] = string(f)
+		completions[i] = cobra.CompletionWithDesc(string(f), report.Descriptions[f])
 	}
-	cmd.Flags().StringVarP(target, "output", "o", "table", "output format: "+strings.Join(names, ", "))
+	cmd.Flags().StringVarP(target, "output", "o", string(report.Auto),
+		"output format: "+strings.Join(names, ", ")+" (auto: a table on a terminal, tsv when piped)")
+	cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(completions, cobra.ShellCompDirectiveNoFileComp))
 }
 
 // localFlags are the options of commands that read downloaded files.

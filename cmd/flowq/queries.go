@@ -57,9 +57,10 @@ func queriesListRun(opts *QueriesOptions) error {
 func newCmdQueriesShow(f *Factory, runF func(*QueriesOptions) error) *cobra.Command {
 	opts := &QueriesOptions{Factory: f}
 	return &cobra.Command{
-		Use:   "show NAME[@VERSION]",
-		Short: "Show a query: what it answers, its parameters, the fields it needs and its SQL",
-		Args:  cobra.ExactArgs(1),
+		Use:               "show NAME[@VERSION]",
+		Short:             "Show a query: what it answers, its parameters, the fields it needs and its SQL",
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: completeQuery,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Query = args[0]
 			if runF != nil {
@@ -82,15 +83,7 @@ func queriesShowRun(opts *QueriesOptions) error {
 		fmt.Fprintln(out, "\nParameters:")
 		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 		for _, p := range q.Params {
-			typ := string(p.Type)
-			if p.Type == queries.Enum {
-				typ += "(" + strings.Join(p.Values, "|") + ")"
-			}
-			def := "required"
-			if !p.Required() {
-				def = "default " + p.Default
-			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", p.Name, typ, def, p.Description)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", p.Name, paramType(p), paramDefault(p), p.Description)
 		}
 		tw.Flush()
 	}
@@ -118,8 +111,9 @@ func newCmdQueriesRender(f *Factory, runF func(*QueriesRenderOptions) error) *co
 		Long: `Print the SQL a query runs, for DuckDB or Athena (Trino). Parameters and the time window are
 ? placeholders; a comment lists their values as SQL literals, which are Athena's
 ExecutionParameters. The partition predicate follows --layout and --per-hour.`,
-		Example: `  flowq queries render rejects-on-port --engine athena --param port=22 --since 2h --table vpc_flow_logs`,
-		Args:    cobra.ExactArgs(1),
+		Example:           `  flowq queries render rejects-on-port --engine athena --param port=22 --since 2h --table vpc_flow_logs`,
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: completeQuery,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Query = args[0]
 			if runF != nil {
@@ -134,6 +128,9 @@ ExecutionParameters. The partition predicate follows --layout and --per-hour.`,
 	cmd.Flags().BoolVar(&opts.PerHour, "per-hour", false, "the table is partitioned per hour")
 	opts.Window.register(cmd)
 	cmd.Flags().StringArrayVarP(&opts.Params, "param", "p", nil, "a query parameter NAME=VALUE (repeatable)")
+	cmd.RegisterFlagCompletionFunc("engine", fixed("duckdb", "athena"))
+	cmd.RegisterFlagCompletionFunc("layout", fixed("default", "hive"))
+	cmd.RegisterFlagCompletionFunc("param", completeParam)
 	return cmd
 }
 

@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -145,18 +144,4 @@ func isCobraUsage(err error) bool {
 		}
 	}
 	return false
-}
-
-// version is set at build time with -ldflags "-X main.version=…"; otherwise the
-// module version from the build info is used.
-var version = ""
-
-func buildVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
 }

@@ -31,7 +31,8 @@ name@version, the SQL's SHA-256, the parameters, the engine, the files read and 
 		Example: `  flowq run top-rejected-destinations --local ./flows --since 2h
   flowq run rejects-on-port@1 --local ./flows --from 2026-01-05 --to 2026-01-06 --param port=22 -o json
   flowq run traffic-between --local ./flows --since 1d --param a=10.0.1.10 --param b=10.0.3.0/24`,
-		Args: cobra.ExactArgs(1),
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: completeQuery,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Query = args[0]
 			if len(opts.Local.Paths) == 0 {
@@ -49,6 +50,7 @@ name@version, the SQL's SHA-256, the parameters, the engine, the files read and 
 	opts.Local.register(cmd)
 	opts.Window.register(cmd)
 	cmd.Flags().StringArrayVarP(&opts.Params, "param", "p", nil, "a query parameter NAME=VALUE (repeatable)")
+	cmd.RegisterFlagCompletionFunc("param", completeParam)
 	outputFlag(cmd, &opts.Output)
 	return cmd
 }

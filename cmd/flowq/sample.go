@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -63,6 +64,9 @@ Scenarios:
 	fl.Uint64Var(&opts.Seed, "seed", 1, "random seed")
 	fl.IntVar(&opts.Records, "records", 0, fmt.Sprintf("background records in all (default %d a day)", sample.DefaultRecordsPerDay))
 	fl.StringVar(&opts.Prefix, "prefix", "", "bucket prefix before AWSLogs/, e.g. vpc-logs/")
+	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(presetCompletions(), noFiles))
+	cmd.RegisterFlagCompletionFunc("layout", fixed("default", "hive"))
+	cmd.RegisterFlagCompletionFunc("scenario", completeScenarios)
 	return cmd
 }
 
@@ -98,8 +102,12 @@ func (opts *SampleOptions) sampleOptions() (sample.Options, error) {
 	if prefix != "" && !strings.HasSuffix(prefix, "/") {
 		prefix += "/"
 	}
-	return sample.Options{Start: start, Days: opts.Days, Format: format, Layout: layout, Scenarios: opts.Scenarios,
-		Seed: opts.Seed, Records: opts.Records, Root: prefix}, nil
+	so := sample.Options{Start: start, Days: opts.Days, Format: format, Layout: layout, Scenarios: opts.Scenarios,
+		Seed: opts.Seed, Records: opts.Records, Root: prefix}
+	if err := so.Check(); err != nil { // unknown scenarios, or one that does not fit in the days
+		return sample.Options{}, usageError{err}
+	}
+	return so, nil
 }
 
 func sampleRun(cmd *cobra.Command, opts *SampleOptions) error {
@@ -107,12 +115,17 @@ func sampleRun(cmd *cobra.Command, opts *SampleOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
-		return err
+	created, err := mkdirNew(opts.Out)
+	if err != nil {
+		return fmt.Errorf("create the output folder: %w", err)
 	}
 	began := opts.Factory.Now()
 	truth, err := sample.Generate(cmd.Context(), opts.Out, so)
 	if err != nil {
+		// A folder this run created holds nothing but a partial sample.
+		if created != "" {
+			os.RemoveAll(created)
+		}
 		return fmt.Errorf("generate sample: %w", err)
 	}
 	fmt.Fprintf(opts.Factory.IO.ErrOut, "wrote %d records in %d files (%s, %s layout) to %s in %s\n",
@@ -123,4 +136,21 @@ func sampleRun(cmd *cobra.Command, opts *SampleOptions) error {
 
 func versionLabel(f flowlog.Format) string {
 	return fmt.Sprintf("v%d, %d fields", f.Version(), f.Len())
+}
+
+// mkdirNew makes dir and its missing parents, and returns the topmost folder
+// it created ("" when dir existed), so that a failed run can remove what it
+// made and nothing else.
+func mkdirNew(dir string) (string, error) {
+	top := ""
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil {
+			break
+		}
+		top = d
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	return top, os.MkdirAll(dir, 0o755)
 }

@@ -6,6 +6,9 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"strconv"
+
+	"golang.org/x/term"
 )
 
 // IOStreams are a command's input and outputs. Data goes to Out; progress,
@@ -17,6 +20,8 @@ type IOStreams struct {
 
 	stdoutTTY bool
 	stderrTTY bool
+	// width measures the terminal stdout is; nil when it is not one.
+	width func() int
 }
 
 // IsStdoutTTY reports whether Out is a terminal (tables are aligned for people).
@@ -29,16 +34,50 @@ func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
 func (s *IOStreams) SetStdoutTTY(v bool) { s.stdoutTTY = v }
 func (s *IOStreams) SetStderrTTY(v bool) { s.stderrTTY = v }
 
-// System returns the process's streams.
-func System() *IOStreams {
-	return &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
-		stdoutTTY: isTerminal(os.Stdout), stderrTTY: isTerminal(os.Stderr)}
+// TerminalWidth is the width in columns of the terminal Out is, measured
+// now (a terminal can be resized); 0 when Out is not a terminal or its width
+// is unknown.
+func (s *IOStreams) TerminalWidth() int {
+	if !s.stdoutTTY || s.width == nil {
+		return 0
+	}
+	return max(s.width(), 0)
 }
 
-// Test returns streams backed by buffers: stdin, stdout, stderr.
+// SetTerminalWidth fixes the terminal's width, for tests.
+func (s *IOStreams) SetTerminalWidth(n int) { s.width = func() int { return n } }
+
+// stdout is Out: the writer, and the width of the terminal it is. Result
+// writers (report.Write) fit tables to a writer that tells its width.
+type stdout struct {
+	io.Writer
+	s *IOStreams
+}
+
+func (o stdout) TerminalWidth() int { return o.s.TerminalWidth() }
+
+// System returns the process's streams. The terminal's width is asked of the
+// terminal, else read from $COLUMNS.
+func System() *IOStreams {
+	s := &IOStreams{In: os.Stdin, ErrOut: os.Stderr, stdoutTTY: isTerminal(os.Stdout), stderrTTY: isTerminal(os.Stderr)}
+	s.Out = stdout{os.Stdout, s}
+	s.width = func() int {
+		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 0 {
+			return w
+		}
+		n, _ := strconv.Atoi(os.Getenv("COLUMNS"))
+		return n
+	}
+	return s
+}
+
+// Test returns streams backed by buffers: stdin, stdout, stderr. They are not
+// terminals and have no width until SetStdoutTTY and SetTerminalWidth say so.
 func Test() (*IOStreams, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
 	in, out, errOut := &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
-	return &IOStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
+	s := &IOStreams{In: in, ErrOut: errOut}
+	s.Out = stdout{out, s}
+	return s, in, out, errOut
 }
 
 func isTerminal(f *os.File) bool {
