@@ -2,6 +2,7 @@ package queries
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -219,6 +220,12 @@ func TestParams(t *testing.T) {
 		{p: Param{Name: "gap", Type: Duration}, in: "2d", want: int64(172800)},
 		{p: Param{Name: "gap", Type: Duration}, in: "90s", want: int64(90)},
 		{p: Param{Name: "gap", Type: Duration}, in: "1.5s", err: `parameter gap: "1.5s" is not a positive whole number of seconds, minutes, hours or days (90s, 10m, 1h, 2d)`},
+		{p: Param{Name: "at", Type: Timestamp}, in: "2026-01-05T10:00Z", want: int64(1767607200)},
+		{p: Param{Name: "at", Type: Timestamp}, in: "2026-01-05T12:00+02:00", want: int64(1767607200)},
+		{p: Param{Name: "at", Type: Timestamp}, in: "2026-01-05T10:00", want: int64(1767607200)},
+		{p: Param{Name: "at", Type: Timestamp}, in: "2026-01-05 10:00", err: `parameter at: time "2026-01-05 10:00": want RFC 3339 (2026-01-05T10:00:00Z, 2026-01-05T12:00+02:00), a UTC time (2026-01-05T10:00) or a date (2026-01-05)`},
+		{p: Param{Name: "gap", Type: Duration}, in: "99999999999d", err: `parameter gap: duration "99999999999d" is too long: at most 3660d (10 years)`},
+		{p: Param{Name: "gap", Type: Duration}, in: "0s", err: `parameter gap: duration "0s": want a positive duration`},
 		{p: Param{Name: "n", Type: Int}, in: "-3", want: int64(-3)},
 		{p: Param{Name: "dir", Type: Enum, Values: []string{"ingress", "egress"}}, in: "egress", want: "egress"},
 		{p: Param{Name: "dir", Type: Enum, Values: []string{"ingress", "egress"}}, in: "in", err: `parameter dir: "in" is not one of ingress, egress`},
@@ -247,6 +254,63 @@ func TestResolve(t *testing.T) {
 	v, err := q.Resolve(map[string]string{"port": "22"})
 	if err != nil || v["port"] != int64(22) || v["protocol"] != int64(6) {
 		t.Errorf("Resolve = %v, %v", v, err)
+	}
+}
+
+func TestParseTime(t *testing.T) {
+	for in, want := range map[string]string{
+		"2026-01-05T10:00:00Z":      "2026-01-05T10:00:00Z",
+		"2026-01-05T10:00:30.5Z":    "2026-01-05T10:00:30.5Z",
+		"2026-01-05T10:00Z":         "2026-01-05T10:00:00Z",
+		"2026-01-05T12:00+02:00":    "2026-01-05T10:00:00Z",
+		"2026-01-05T05:00-05:00":    "2026-01-05T10:00:00Z",
+		"2026-01-05T12:00:00+02:00": "2026-01-05T10:00:00Z",
+		"2026-01-05T10:00:00":       "2026-01-05T10:00:00Z",
+		"2026-01-05T10:00":          "2026-01-05T10:00:00Z",
+		"2026-01-05":                "2026-01-05T00:00:00Z",
+	} {
+		got, err := ParseTime(in)
+		if err != nil || got.Format(time.RFC3339Nano) != want || got.Location() != time.UTC {
+			t.Errorf("ParseTime(%q) = %v, %v; want %s", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"2026-01-05T10", "2026-01-05T10:00+2", "05/01/2026", "2026-01-05T25:00Z", ""} {
+		if _, err := ParseTime(in); err == nil {
+			t.Errorf("ParseTime(%q) accepted", in)
+		}
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	for in, want := range map[string]time.Duration{
+		"90s": 90 * time.Second, "1h30m": 90 * time.Minute, "2d": 48 * time.Hour, "3660d": MaxDuration, "87840h": MaxDuration,
+	} {
+		if got, err := ParseDuration(in); err != nil || got != want {
+			t.Errorf("ParseDuration(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	tooLong := func(s string) string { return fmt.Sprintf("duration %q is too long: at most 3660d (10 years)", s) }
+	for in, want := range map[string]string{
+		// Overflowing counts are refused, not wrapped around (99999999999d was a year in 1828).
+		"99999999999d":         tooLong("99999999999d"),
+		"9223372036854775808d": tooLong("9223372036854775808d"),
+		"99999999999h":         tooLong("99999999999h"),
+		"9999999999999999999s": tooLong("9999999999999999999s"),
+		"3661d":                tooLong("3661d"),
+		"87841h":               tooLong("87841h"),
+		"0d":                   `duration "0d": want a positive duration`,
+		"-5m":                  `duration "-5m": want a positive duration`,
+		"-2d":                  `duration "-2d": want a positive duration`,
+		"1.5d":                 `duration "1.5d": want a whole number of days like 2d`,
+		"d":                    `duration "d": want a whole number of days like 2d`,
+		"5":                    `duration "5": want 90s, 10m, 1h30m or 2d`,
+		"2w":                   `duration "2w": want 90s, 10m, 1h30m or 2d`,
+		"h":                    `duration "h": want 90s, 10m, 1h30m or 2d`,
+	} {
+		_, err := ParseDuration(in)
+		if err == nil || err.Error() != want {
+			t.Errorf("ParseDuration(%q) error %v\nwant %s", in, err, want)
+		}
 	}
 }
 
