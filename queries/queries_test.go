@@ -144,8 +144,18 @@ func TestGet(t *testing.T) {
 		{ref: "top-rejected-destinations@1", want: "top-rejected-destinations@1"},
 		{ref: "top-rejected-destinations@9", err: "top-rejected-destinations has no version 9 (it has 1)"},
 		{ref: "nope", err: "no query named nope (flowq queries list shows them)"},
-		{ref: "Top", err: `query "Top": a name is lower-case words joined by hyphens`},
+		{ref: "Top", err: `query "Top": a name is lower-case words joined by hyphens; did you mean top-rejected-destinations?`},
+		{ref: "Nope", err: `query "Nope": a name is lower-case words joined by hyphens`},
 		{ref: "top-rejected-destinations@x", err: `query "top-rejected-destinations@x": the version after @ is a whole number from 1`},
+		// Did you mean: a beginning, typos, another spelling.
+		{ref: "top-rejected", err: "no query named top-rejected; did you mean top-rejected-destinations?"},
+		{ref: "top-rejected@1", err: "no query named top-rejected; did you mean top-rejected-destinations?"},
+		{ref: "rejects", err: "no query named rejects; did you mean rejects-on-port or rejects-over-time?"},
+		{ref: "trafic-between", err: "no query named trafic-between; did you mean traffic-between?"},
+		{ref: "converstaion-sumary", err: "no query named converstaion-sumary; did you mean conversation-summary?"},
+		{ref: "one-way-flow", err: "no query named one-way-flow; did you mean one-way-flows?"},
+		{ref: "top_rejected_destinations", err: `query "top_rejected_destinations": a name is lower-case words joined by hyphens; did you mean top-rejected-destinations?`},
+		{ref: "way-flows", err: "no query named way-flows (flowq queries list shows them)"},
 	} {
 		q, err := lib.Get(tc.ref)
 		if tc.err != "" {
