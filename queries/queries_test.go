@@ -419,3 +419,53 @@ func TestDialectHooks(t *testing.T) {
 		}
 	}
 }
+
+// TestTableNames: a table name is a plain name or database.name, and no part
+// of it is a word the dialect reserves; a refusal suggests a name.
+func TestTableNames(t *testing.T) {
+	q, _ := Default().Get("one-way-flows")
+	vals, _ := q.Resolve(nil)
+	for _, tc := range []struct {
+		d          Dialect
+		table, err string
+	}{
+		{d: Athena, table: "vpc_flow_logs"},
+		{d: Athena, table: "network.Flow_Logs_2026"},
+		{d: Athena, table: "flowlogs.limit"}, // reserved in DuckDB, not in Trino
+		{d: Athena, table: "year"},
+		{d: Athena, table: "table", err: `table "table": table is a reserved word in athena SQL, so it cannot name the table here; give the flow-log table's name, e.g. flow_logs`},
+		{d: Athena, table: "SELECT", err: `table "SELECT": select is a reserved word in athena SQL, so it cannot name the table here; give the flow-log table's name, e.g. flow_logs`},
+		{d: Athena, table: "vpc.order", err: `table "vpc.order": order is a reserved word in athena SQL, so it cannot name the table here; give the flow-log table's name, e.g. vpc.flow_logs`},
+		{d: Athena, table: "from.flow_logs", err: `table "from.flow_logs": from is a reserved word in athena SQL, so it cannot name the database here; give the database that holds flow_logs`},
+		{d: DuckDB, table: "limit", err: `table "limit": limit is a reserved word in duckdb SQL, so it cannot name the table here; give the flow-log table's name, e.g. flow_logs`},
+		{d: Athena, table: "vpc-flow-logs", err: `table "vpc-flow-logs": want a name or database.name of letters, digits and underscores; did you mean vpc_flow_logs?`},
+		{d: Athena, table: "my db.flow logs", err: `table "my db.flow logs": want a name or database.name of letters, digits and underscores; did you mean my_db.flow_logs?`},
+		{d: Athena, table: "x; DROP TABLE y", err: `table "x; DROP TABLE y": want a name or database.name of letters, digits and underscores`},
+		{d: Athena, table: "a.b.c", err: `table "a.b.c": want a name or database.name of letters, digits and underscores`},
+		{d: Athena, table: "2026_flows", err: `table "2026_flows": want a name or database.name of letters, digits and underscores`},
+		{d: Athena, table: `"table"`, err: `table "\"table\"": want a name or database.name of letters, digits and underscores`},
+	} {
+		r, err := q.Render(RenderOptions{Dialect: tc.d, Table: tc.table, Params: vals})
+		if tc.err == "" {
+			if err != nil || !strings.Contains(r.SQL, "FROM "+tc.table+" s\n") {
+				t.Errorf("%s: %v", tc.table, err)
+			}
+			continue
+		}
+		if err == nil || err.Error() != tc.err {
+			t.Errorf("%s %s: error %v\nwant %s", tc.d.Name(), tc.table, err, tc.err)
+		}
+	}
+	for d, words := range map[Dialect][]string{Athena: {"table", "Order", "select", "with", "values"}, DuckDB: {"table", "limit", "window", "left", "default"}} {
+		for _, w := range words {
+			if !d.Reserved(w) {
+				t.Errorf("%s: %s is not reserved", d.Name(), w)
+			}
+		}
+	}
+	for _, w := range []string{"flow_logs", "year", "day", "start", "end_time"} {
+		if Athena.Reserved(w) || DuckDB.Reserved(w) {
+			t.Errorf("%s is reserved", w)
+		}
+	}
+}

@@ -16,6 +16,34 @@ import (
 // SQL, so it is checked, never quoted blindly.
 var tablePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$`)
 
+// checkTable refuses a table name that would not be the table once in the SQL:
+// one that is not a plain name or database.name, and one with a word the
+// dialect reserves (FROM table, FROM order). Each refusal suggests a name.
+func checkTable(d Dialect, table string) error {
+	if !tablePattern.MatchString(table) {
+		msg := fmt.Sprintf("table %q: want a name or database.name of letters, digits and underscores", table)
+		// Glue and S3 names often have hyphens or spaces, which Athena's SQL
+		// names cannot.
+		if s := strings.NewReplacer("-", "_", " ", "_").Replace(table); s != table && checkTable(d, s) == nil {
+			msg += "; did you mean " + s + "?"
+		}
+		return errors.New(msg)
+	}
+	db, name, qualified := strings.Cut(table, ".")
+	if !qualified {
+		db, name = "", db
+	}
+	if d.Reserved(name) {
+		return fmt.Errorf("table %q: %s is a reserved word in %s SQL, so it cannot name the table here; give the flow-log table's name, e.g. %s",
+			table, strings.ToLower(name), d.Name(), strings.TrimPrefix(db+".flow_logs", "."))
+	}
+	if db != "" && d.Reserved(db) {
+		return fmt.Errorf("table %q: %s is a reserved word in %s SQL, so it cannot name the database here; give the database that holds %s",
+			table, strings.ToLower(db), d.Name(), name)
+	}
+	return nil
+}
+
 // RenderOptions say where and how a query runs.
 type RenderOptions struct {
 	Dialect Dialect
@@ -66,8 +94,8 @@ func (q *Query) Render(opts RenderOptions) (*Rendered, error) {
 	if opts.Table == "" {
 		opts.Table = "flow_logs"
 	}
-	if !tablePattern.MatchString(opts.Table) {
-		return nil, fmt.Errorf("table %q: want a name or database.name of letters, digits and underscores", opts.Table)
+	if err := checkTable(opts.Dialect, opts.Table); err != nil {
+		return nil, err
 	}
 	r := &Rendered{Query: q, Dialect: opts.Dialect, Params: opts.Params, Window: opts.Window}
 	t, err := q.tmpl.Clone()
