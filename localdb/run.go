@@ -42,7 +42,7 @@ func (d *DB) Run(ctx context.Context, r *queries.Rendered) (*queries.Result, err
 	if err != nil {
 		return nil, fmt.Errorf("%s (sql %.12s): %w", r.Query.Ref(), r.SHA256(), err)
 	}
-	r.Describe(&res.Provenance)
+	r.Finish(res)
 	return res, nil
 }
 
@@ -89,6 +89,7 @@ func (d *DB) RunSQL(ctx context.Context, query string, args ...any) (*queries.Re
 		Rows: len(res.Rows), Started: started.UTC(), Elapsed: time.Since(started),
 	}
 	res.Provenance.ElapsedMS = res.Provenance.Elapsed.Milliseconds()
+	res.Provenance.AdHoc(query)
 	return res, nil
 }
 

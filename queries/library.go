@@ -15,7 +15,9 @@
 // then the SQL, a text/template using the functions listed at renderFuncs.
 // A parameter is "NAME TYPE[(choices)] [= DEFAULT]; DESCRIPTION", with TYPE one
 // of ip, cidr, port, protocol, timestamp, duration, int, enum(a,b), string; one
-// without a default is required.
+// without a default is required. A parameter named limit caps the rows: it is
+// an int from 1 to MaxLimit, and the SQL ends with LIMIT {{param "limit"}}, so
+// that a result knows whether the limit cut it (see LimitParam).
 //
 // A published name@version never changes: library.lock holds each file's
 // SHA-256 and a test compares them. To change a query, add VERSION+1.

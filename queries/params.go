@@ -38,6 +38,17 @@ type Param struct {
 	Description string
 }
 
+// LimitParam is the parameter that caps a query's rows, by convention: an int
+// used only in the SQL's final LIMIT. Its value is between 1 and MaxLimit.
+// Render asks for one row more and Rendered.Finish removes it, so a result
+// knows whether the limit cut it (Provenance.Truncated).
+const LimitParam = "limit"
+
+// MaxLimit is the most rows a limit may ask for: a result is held in memory
+// and printed, and Athena pages results a thousand rows at a time. For more,
+// write the SQL with flowq sql, or let Athena write the result to S3.
+const MaxLimit = 1_000_000
+
 // Required reports whether the parameter has no default.
 func (p Param) Required() bool { return p.Default == "" }
 
@@ -101,6 +112,9 @@ func (p Param) Parse(s string) (any, error) {
 		return int64(d / time.Second), nil
 	case Int:
 		n, err := strconv.ParseInt(s, 10, 64)
+		if p.Name == LimitParam && (err != nil || n < 1 || n > MaxLimit) {
+			return nil, bad(fmt.Sprintf("a whole number of rows from 1 to %d", MaxLimit))
+		}
 		if err != nil {
 			return nil, bad("an integer")
 		}

@@ -198,6 +198,13 @@ func TestLoadErrors(t *testing.T) {
 		{"a@1.sql", head + "-- fields: srcaddr\n-- param: d enum; n\nSELECT 1", `a@1.sql:7: param d: only an enum lists values, and an enum must`},
 		{"a@1.sql", head + "-- fields: srcaddr\n-- colour: red\nSELECT 1", `a@1.sql:7: unknown header key "colour"`},
 		{"a@1.sql", head + "-- fields: srcaddr\nSELECT {{oops}}", `a@1.sql: template: a@1:1: function "oops" not defined`},
+		// The limit convention: an int, used once, as the final LIMIT.
+		{"a@1.sql", head + "-- fields: srcaddr\n-- param: limit string = x; n\nSELECT 1", `a@1.sql:7: param limit: the limit parameter caps the rows, so it is an int`},
+		{"a@1.sql", head + "-- fields: srcaddr\n-- param: limit int = 0; n\nSELECT 1", `a@1.sql:7: default: parameter limit: "0" is not a whole number of rows from 1 to 1000000`},
+		{"a@1.sql", head + "-- fields: srcaddr\n-- param: limit int = 5; n\nSELECT * FROM (SELECT 1 LIMIT {{param \"limit\"}}) x",
+			`a@1.sql: param limit: the SQL must end with LIMIT {{param "limit"}} and use it nowhere else`},
+		{"a@1.sql", head + "-- fields: srcaddr\n-- param: limit int = 5; n\nSELECT {{param \"limit\"}} LIMIT {{param \"limit\"}}",
+			`a@1.sql: param limit: the SQL must end with LIMIT {{param "limit"}} and use it nowhere else`},
 	} {
 		_, err := Load(fstest.MapFS{tc.file: {Data: []byte(tc.src)}})
 		if err == nil || err.Error() != tc.err {
@@ -237,6 +244,13 @@ func TestParams(t *testing.T) {
 		{p: Param{Name: "gap", Type: Duration}, in: "99999999999d", err: `parameter gap: duration "99999999999d" is too long: at most 3660d (10 years)`},
 		{p: Param{Name: "gap", Type: Duration}, in: "0s", err: `parameter gap: duration "0s": want a positive duration`},
 		{p: Param{Name: "n", Type: Int}, in: "-3", want: int64(-3)},
+		{p: Param{Name: "limit", Type: Int}, in: "1", want: int64(1)},
+		{p: Param{Name: "limit", Type: Int}, in: "1000000", want: int64(1000000)},
+		{p: Param{Name: "limit", Type: Int}, in: "-5", err: `parameter limit: "-5" is not a whole number of rows from 1 to 1000000`},
+		{p: Param{Name: "limit", Type: Int}, in: "0", err: `parameter limit: "0" is not a whole number of rows from 1 to 1000000`},
+		{p: Param{Name: "limit", Type: Int}, in: "1000001", err: `parameter limit: "1000001" is not a whole number of rows from 1 to 1000000`},
+		{p: Param{Name: "limit", Type: Int}, in: "99999999999999999999", err: `parameter limit: "99999999999999999999" is not a whole number of rows from 1 to 1000000`},
+		{p: Param{Name: "limit", Type: Int}, in: "1e3", err: `parameter limit: "1e3" is not a whole number of rows from 1 to 1000000`},
 		{p: Param{Name: "dir", Type: Enum, Values: []string{"ingress", "egress"}}, in: "egress", want: "egress"},
 		{p: Param{Name: "dir", Type: Enum, Values: []string{"ingress", "egress"}}, in: "in", err: `parameter dir: "in" is not one of ingress, egress`},
 	} {
@@ -264,6 +278,11 @@ func TestResolve(t *testing.T) {
 	v, err := q.Resolve(map[string]string{"port": "22"})
 	if err != nil || v["port"] != int64(22) || v["protocol"] != int64(6) {
 		t.Errorf("Resolve = %v, %v", v, err)
+	}
+	tb, _ := Default().Get("traffic-between@1")
+	if _, err := tb.Resolve(map[string]string{"a": "10.0.0.0/8", "b": "10.0.0.0/8", "limit": "-5"}); err == nil ||
+		err.Error() != `traffic-between@1: parameter limit: "-5" is not a whole number of rows from 1 to 1000000` {
+		t.Errorf("limit -5: %v", err)
 	}
 }
 
@@ -417,6 +436,74 @@ func TestDialectHooks(t *testing.T) {
 		if r.SQL != want || strings.Join(lits, " ") != `'10.0.0.0/8' '^10\.0\.'` {
 			t.Errorf("%s:\n%s%v", d.Name(), r.SQL, lits)
 		}
+	}
+}
+
+// TestLimit: the limit parameter is bound one higher, and Finish removes the
+// extra row and says the limit cut the result; without the extra row it says
+// it did not.
+func TestLimit(t *testing.T) {
+	q, _ := Default().Get("top-rejected-destinations@1")
+	vals, err := q.Resolve(map[string]string{"limit": "3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := q.Render(RenderOptions{Dialect: Athena, Params: vals})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Limit != 3 || r.Args[len(r.Args)-1] != int64(4) || !strings.HasSuffix(r.SQL, "LIMIT ?\n") {
+		t.Fatalf("limit %d, args %v, SQL:\n%s", r.Limit, r.Args, r.SQL)
+	}
+	rows := func(n int) [][]any {
+		out := make([][]any, n)
+		for i := range out {
+			out[i] = []any{int64(i)}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		got, want int
+		truncated bool
+	}{{4, 3, true}, {3, 3, false}, {0, 0, false}} {
+		res := &Result{Rows: rows(tc.got), Provenance: Provenance{Engine: "athena", Files: 2, ExecutionID: "x"}}
+		r.Finish(res)
+		p := res.Provenance
+		if len(res.Rows) != tc.want || p.Rows != tc.want || p.Truncated != tc.truncated || p.Limit != 3 || p.LimitParam != "limit" {
+			t.Errorf("%d rows from the engine: %d rows, provenance %+v", tc.got, len(res.Rows), p)
+		}
+		if p.Files != 2 || p.ExecutionID != "x" || p.Query != "top-rejected-destinations@1" || p.Params["limit"] != int64(3) {
+			t.Errorf("provenance %+v", p)
+		}
+	}
+	// A query without a limit: nothing is cut, whatever the count.
+	q, _ = Default().Get("rejects-over-time")
+	vals, _ = q.Resolve(nil)
+	r, _ = q.Render(RenderOptions{Dialect: DuckDB, Params: vals})
+	res := &Result{Rows: rows(5)}
+	r.Finish(res)
+	if r.Limit != 0 || len(res.Rows) != 5 || res.Provenance.Truncated || res.Provenance.Limit != 0 || res.Provenance.LimitParam != "" {
+		t.Errorf("no limit: %d rows, %+v", len(res.Rows), res.Provenance)
+	}
+}
+
+// TestProvenanceHashes: a library query's sql_sha256 is its published
+// source's (as in library.lock and flowq queries show); the rendered SQL has its
+// own. Ad-hoc SQL carries its text and the text's hash.
+func TestProvenanceHashes(t *testing.T) {
+	q, _ := Default().Get("rejects-on-port@1")
+	vals, _ := q.Resolve(map[string]string{"port": "22"})
+	r, _ := q.Render(RenderOptions{Dialect: DuckDB, Params: vals})
+	res := &Result{Provenance: Provenance{SQL: r.SQL, SQLSHA256: r.SHA256()}} // as an engine's RunSQL leaves it
+	r.Finish(res)
+	p := res.Provenance
+	if p.SQLSHA256 != "348944b03155ead4ec45741463de17aa4a5315333a1c8a9ec956ee1e7b01e66b" || p.RenderedSQLSHA256 != r.SHA256() || p.SQL != "" {
+		t.Errorf("provenance %+v", p)
+	}
+	var adhoc Provenance
+	adhoc.AdHoc("SELECT 1")
+	if adhoc.SQL != "SELECT 1" || adhoc.SQLSHA256 != "e004ebd5b5532a4b85984a62f8ad48a81aa3460c1ca07701f386135d72cdecf5" || adhoc.RenderedSQLSHA256 != "" {
+		t.Errorf("ad hoc %+v", adhoc)
 	}
 }
 

@@ -1,8 +1,6 @@
 package queries
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
@@ -54,7 +52,18 @@ type RenderOptions struct {
 }
 
 // Rendered is a query ready to run: SQL with ? placeholders and the values to
-// bind to them, in order.
+// bind to them, in order. An engine runs it in three steps:
+//
+//  1. Bind Args in placeholder order (DuckDB), or pass ExecutionParameters
+//     (Athena). Run SQL as it is.
+//  2. Read every row the SQL returns into a Result, with the provenance only
+//     the engine knows: Engine, files or bytes read, ExecutionID, timing.
+//  3. Call Finish on that Result, once.
+//
+// Do not cut or count rows yourself: when the query has a limit, the SQL asks
+// for one row more than Limit, and Finish removes it and records that the
+// limit cut the result. Finish also fills the provenance that comes from the
+// query (name@version, hashes, parameters, window) and the row count.
 type Rendered struct {
 	Query   *Query
 	Dialect Dialect
@@ -62,13 +71,14 @@ type Rendered struct {
 	Args    []any
 	Params  Values
 	Window  *partitions.Window
+	// Limit is the value of the query's LimitParam, 0 when it has none. The
+	// SQL is bound to return up to Limit+1 rows.
+	Limit int64
 }
 
-// SHA256 identifies the rendered SQL in provenance.
-func (r *Rendered) SHA256() string {
-	sum := sha256.Sum256([]byte(r.SQL))
-	return hex.EncodeToString(sum[:])
-}
+// SHA256 is the hash of the rendered SQL, Provenance.RenderedSQLSHA256. The
+// query's published source has its own, Query.SourceSHA256.
+func (r *Rendered) SHA256() string { return sha256Hex(r.SQL) }
 
 // ExecutionParameters are Athena's: each bound value as an SQL literal, in
 // placeholder order.
@@ -162,6 +172,15 @@ func (r *renderer) param(name string) (string, error) {
 			return "", fmt.Errorf("the SQL uses parameter %q, which the header does not declare", name)
 		}
 		return "", fmt.Errorf("parameter %q has no value (resolve the parameters first)", name)
+	}
+	if name == LimitParam {
+		// One row more than the limit tells Finish whether the limit cut the result.
+		n, ok := v.(int64)
+		if !ok || n < 1 || n > MaxLimit {
+			return "", fmt.Errorf("parameter %s: %v is not a whole number from 1 to %d (resolve the parameters first)", name, v, MaxLimit)
+		}
+		r.out.Limit = n
+		return r.bind(n + 1), nil
 	}
 	return r.bind(v), nil
 }

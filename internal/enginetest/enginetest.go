@@ -5,6 +5,8 @@ package enginetest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"testing"
 	"time"
@@ -17,6 +19,13 @@ import (
 // Engine runs a library query over the dataset it was opened on.
 type Engine interface {
 	RunQuery(ctx context.Context, q *queries.Query, params queries.Values, w *partitions.Window) (*queries.Result, error)
+}
+
+// SQLEngine is an Engine that also runs ad-hoc SQL over the table, named
+// flow_logs. Run checks the provenance of ad-hoc SQL on engines that are one.
+type SQLEngine interface {
+	Engine
+	RunSQL(ctx context.Context, sql string, args ...any) (*queries.Result, error)
 }
 
 // Options are the sample data the suite expects: two days with every scenario.
@@ -87,8 +96,21 @@ func Run(t *testing.T, eng Engine, truth *sample.Truth) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Provenance.Query != q.Ref() || res.Provenance.Rows != len(res.Rows) || len(res.Provenance.SQLSHA256) != 64 {
-			t.Errorf("provenance %+v", res.Provenance)
+		// The query is named by name@version and the hash of its published
+		// source, as library.lock holds it; the rendered SQL has its own hash.
+		p := res.Provenance
+		if p.Query != q.Ref() || p.Rows != len(res.Rows) || p.SQLSHA256 != q.SourceSHA256() ||
+			len(p.RenderedSQLSHA256) != 64 || p.RenderedSQLSHA256 == p.SQLSHA256 || p.SQL != "" {
+			t.Errorf("provenance %+v", p)
+		}
+		// A limit is reported with the parameter that raises it, and the rows
+		// never exceed it.
+		if limit, ok := vals[queries.LimitParam].(int64); ok {
+			if p.Limit != limit || p.LimitParam != queries.LimitParam || int64(len(res.Rows)) > limit {
+				t.Errorf("%d rows, limit %d: provenance %+v", len(res.Rows), limit, p)
+			}
+		} else if p.Limit != 0 || p.Truncated {
+			t.Errorf("no limit parameter: provenance %+v", p)
 		}
 		return Table{res}
 	}
@@ -126,6 +148,45 @@ func Run(t *testing.T, eng Engine, truth *sample.Truth) {
 		scan, _ := scenario(t, "port-scan")
 		if res.Str(t, 0, "dstaddr") != fact(scan, "target") || res.Int(t, 0, "sources_approx") != 1 {
 			t.Errorf("top row %v, want the port-scan target %s from 1 source", res.Rows[0], fact(scan, "target"))
+		}
+		// More destinations were rejected than the default limit of 10 lists,
+		// and the result says so.
+		if !res.Provenance.Truncated || len(res.Rows) != 10 {
+			t.Errorf("default limit: %d rows, truncated %v; want 10 rows cut from more", len(res.Rows), res.Provenance.Truncated)
+		}
+		// Every rejected destination: the same top rows, nothing cut.
+		every := run(t, "top-rejected-destinations", map[string]string{"limit": "1000"}, &all)
+		if every.Provenance.Truncated || len(every.Rows) <= 10 || fmt.Sprint(every.Rows[:10]) != fmt.Sprint(res.Rows) {
+			t.Errorf("limit 1000: %d rows, truncated %v", len(every.Rows), every.Provenance.Truncated)
+		}
+		ssh, _ := scenario(t, "ssh-rejected")
+		for i := range every.Rows {
+			if every.Str(t, i, "dstaddr") == fact(ssh, "target") && fmt.Sprint(every.Int(t, i, "rejects")) != fact(ssh, "rejects") {
+				t.Errorf("ssh target %v, want %s rejects", every.Rows[i], fact(ssh, "rejects"))
+			}
+		}
+	})
+
+	t.Run("limit", func(t *testing.T) {
+		// The 90 records between the client and the server: a limit below
+		// cuts them and says so; a limit they fit exactly does not.
+		s, w := scenario(t, "nacl-return-reject")
+		ab := map[string]string{"a": fact(s, "client"), "b": fact(s, "server")}
+		full := run(t, "traffic-between", ab, w)
+		if len(full.Rows) != 90 || full.Provenance.Truncated || full.Provenance.Limit != 1000 {
+			t.Fatalf("%d rows, provenance %+v; want 90 under the default limit of 1000", len(full.Rows), full.Provenance)
+		}
+		for _, tc := range []struct {
+			limit     string
+			rows      int
+			truncated bool
+		}{{"89", 89, true}, {"90", 90, false}, {"91", 90, false}, {"1", 1, true}} {
+			ab["limit"] = tc.limit
+			res := run(t, "traffic-between", ab, w)
+			if len(res.Rows) != tc.rows || res.Provenance.Truncated != tc.truncated || fmt.Sprint(res.Provenance.Limit) != tc.limit ||
+				res.Provenance.LimitParam != "limit" || fmt.Sprint(res.Rows) != fmt.Sprint(full.Rows[:tc.rows]) {
+				t.Errorf("limit %s: %d rows, provenance %+v; want the first %d, truncated %v", tc.limit, len(res.Rows), res.Provenance, tc.rows, tc.truncated)
+			}
 		}
 	})
 
@@ -252,6 +313,26 @@ func Run(t *testing.T, eng Engine, truth *sample.Truth) {
 			if h.Before(from.Add(-time.Hour)) || !h.Before(w.To) {
 				t.Errorf("bucket %s is outside the window", h)
 			}
+		}
+	})
+
+	t.Run("ad-hoc-sql", func(t *testing.T) {
+		sqlEng, ok := eng.(SQLEngine)
+		if !ok {
+			t.Skip("the engine runs no ad-hoc SQL")
+		}
+		const sql = "SELECT count(*) AS records FROM flow_logs"
+		res, err := sqlEng.RunSQL(context.Background(), sql)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256([]byte(sql))
+		p := res.Provenance
+		if p.SQL != sql || p.SQLSHA256 != hex.EncodeToString(sum[:]) || p.Query != "" || p.RenderedSQLSHA256 != "" || p.Truncated || p.Rows != 1 {
+			t.Errorf("provenance %+v", p)
+		}
+		if n, _ := res.Rows[0][0].(int64); n != truth.Records {
+			t.Errorf("%v records, want %d", res.Rows[0][0], truth.Records)
 		}
 	})
 }
