@@ -8,6 +8,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
+	"net/netip"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -196,16 +200,45 @@ func Run(t *testing.T, eng Engine, truth *sample.Truth) {
 		if len(res.Rows) != 90 {
 			t.Fatalf("%d records between client and server, want 90 (60 forward on two interfaces, 30 replies)", len(res.Rows))
 		}
-		counts := map[string]int{}
-		for i := range res.Rows {
-			counts[res.Str(t, i, "direction")+" "+res.Str(t, i, "action")]++
-			if i > 0 && res.Time(t, i, "start_time").Before(res.Time(t, i-1, "start_time")) {
+		for i := 1; i < len(res.Rows); i++ {
+			if res.Time(t, i, "start_time").Before(res.Time(t, i-1, "start_time")) {
 				t.Errorf("row %d is before row %d", i, i-1)
 			}
 		}
-		if counts["a->b ACCEPT"] != 60 || counts["b->a REJECT"] != 30 || len(counts) != 2 {
-			t.Errorf("directions %v", counts)
+		if got := directions(t, res); got != "a->b ACCEPT 60, b->a REJECT 30" {
+			t.Errorf("directions %s", got)
 		}
+		// Overlapping endpoints: A is a network around both hosts, B the
+		// server. The server's replies go from B to A, although their source
+		// is in A too.
+		client, server := netip.MustParseAddr(fact(s, "client")), netip.MustParseAddr(fact(s, "server"))
+		vpc := netip.PrefixFrom(client, 8).Masked()
+		res = run(t, "traffic-between", map[string]string{"a": vpc.String(), "b": server.String()}, w)
+		if got := directions(t, res); len(res.Rows) != 90 || got != "a->b ACCEPT 60, b->a REJECT 30" {
+			t.Errorf("a=%s b=%s: %d rows, %s; want a->b ACCEPT 60, b->a REJECT 30", vpc, server, len(res.Rows), got)
+		}
+		// A and B overlap and both hosts lie in each: their records fit both
+		// ways. Every other record is labelled by where its addresses lie.
+		a, b := netip.PrefixFrom(client, 16).Masked(), common(client, server)
+		res = run(t, "traffic-between", map[string]string{"a": a.String(), "b": b.String()}, w)
+		both, wrong := 0, 0
+		for i := range res.Rows {
+			src, dst := netip.MustParseAddr(res.Str(t, i, "srcaddr")), netip.MustParseAddr(res.Str(t, i, "dstaddr"))
+			want := map[[2]bool]string{{true, false}: "a->b", {false, true}: "b->a", {true, true}: "a<->b"}[[2]bool{
+				a.Contains(src) && b.Contains(dst), b.Contains(src) && a.Contains(dst)}]
+			if got := res.Str(t, i, "direction"); got != want {
+				if wrong++; wrong <= 5 {
+					t.Errorf("a=%s b=%s: %s -> %s is %s, want %s", a, b, src, dst, got, want)
+				}
+			}
+			if ((src == client && dst == server) || (src == server && dst == client)) && want == "a<->b" {
+				both++
+			}
+		}
+		if both != 90 {
+			t.Errorf("a=%s b=%s: %d client-server records fit both ways, want 90 (%s)", a, b, both, directions(t, res))
+		}
+
 		// Networks and IPv6: the dual-stack hosts' /64s.
 		s6, w6 := scenario(t, "ipv6")
 		res = run(t, "traffic-between", map[string]string{"a": "2600:1f18:4c1:a100::/64", "b": fact(s6, "dst")}, w6)
@@ -335,4 +368,28 @@ func Run(t *testing.T, eng Engine, truth *sample.Truth) {
 			t.Errorf("%v records, want %d", res.Rows[0][0], truth.Records)
 		}
 	})
+}
+
+// directions counts a traffic-between result's rows by direction and action:
+// "a->b ACCEPT 60, b->a REJECT 30".
+func directions(tb testing.TB, res Table) string {
+	tb.Helper()
+	counts := map[string]int{}
+	for i := range res.Rows {
+		counts[res.Str(tb, i, "direction")+" "+res.Str(tb, i, "action")]++
+	}
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(counts)) {
+		out = append(out, fmt.Sprintf("%s %d", k, counts[k]))
+	}
+	return strings.Join(out, ", ")
+}
+
+// common is the smallest network that holds both addresses.
+func common(a, b netip.Addr) netip.Prefix {
+	for bits := a.BitLen(); ; bits-- {
+		if p := netip.PrefixFrom(a, bits).Masked(); p.Contains(b) {
+			return p
+		}
+	}
 }
