@@ -140,9 +140,9 @@ func TestLock(t *testing.T) {
 func TestGet(t *testing.T) {
 	lib := Default()
 	for _, tc := range []struct{ ref, want, err string }{
-		{ref: "top-rejected-destinations", want: "top-rejected-destinations@1"},
+		{ref: "top-rejected-destinations", want: "top-rejected-destinations@2"},
 		{ref: "top-rejected-destinations@1", want: "top-rejected-destinations@1"},
-		{ref: "top-rejected-destinations@9", err: "top-rejected-destinations has no version 9 (it has 1)"},
+		{ref: "top-rejected-destinations@9", err: "top-rejected-destinations has no version 9 (it has 1, 2)"},
 		{ref: "nope", err: "no query named nope (flowq queries list shows them)"},
 		{ref: "Top", err: `query "Top": a name is lower-case words joined by hyphens; did you mean top-rejected-destinations?`},
 		{ref: "Nope", err: `query "Nope": a name is lower-case words joined by hyphens`},

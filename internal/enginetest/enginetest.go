@@ -158,10 +158,16 @@ func Run(t *testing.T, eng Engine, truth *sample.Truth) {
 		if !res.Provenance.Truncated || len(res.Rows) != 10 {
 			t.Errorf("default limit: %d rows, truncated %v; want 10 rows cut from more", len(res.Rows), res.Provenance.Truncated)
 		}
-		// Every rejected destination: the same top rows, nothing cut.
+		// Every rejected destination: the same top rows, nothing cut, and never
+		// more (approximate) sources than rejected records, nor fewer than one.
 		every := run(t, "top-rejected-destinations", map[string]string{"limit": "1000"}, &all)
 		if every.Provenance.Truncated || len(every.Rows) <= 10 || fmt.Sprint(every.Rows[:10]) != fmt.Sprint(res.Rows) {
 			t.Errorf("limit 1000: %d rows, truncated %v", len(every.Rows), every.Provenance.Truncated)
+		}
+		for i := range every.Rows {
+			if n := every.Int(t, i, "sources_approx"); n < 1 || n > every.Int(t, i, "rejects") {
+				t.Errorf("%s: %d sources for %d rejects", every.Str(t, i, "dstaddr"), n, every.Int(t, i, "rejects"))
+			}
 		}
 		ssh, _ := scenario(t, "ssh-rejected")
 		for i := range every.Rows {
