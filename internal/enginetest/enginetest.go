@@ -284,6 +284,22 @@ func Run(t *testing.T, eng Engine, truth *sample.Truth) {
 		if fact(s, "replies_accepted") != "5" || fact(s, "replies_rejected") != "5" || got["a->b"] != want["a->b"] || got["b->a"] != want["b->a"] {
 			t.Errorf("got %v, want %v (facts %v)", got, want, s.Facts)
 		}
+		// Overlapping endpoints: A holds both hosts, B the one answering. The
+		// replies are b->a although their source lies in A too.
+		src, dst := netip.MustParseAddr(fact(s, "src")), netip.MustParseAddr(fact(s, "dst"))
+		res = run(t, "conversation-summary", map[string]string{"a": common(src, dst).String(), "b": dst.String()}, w)
+		got = map[string]dir{}
+		for i := range res.Rows {
+			got[res.Str(t, i, "direction")] = dir{res.Int(t, i, "records"), res.Int(t, i, "accepted"), res.Int(t, i, "rejected"), res.Int(t, i, "packets")}
+		}
+		if len(got) != 2 || got["a->b"] != want["a->b"] || got["b->a"] != want["b->a"] {
+			t.Errorf("a=%s b=%s: got %v, want %v", common(src, dst), dst, got, want)
+		}
+		// A = B: every record between them fits both ways.
+		res = run(t, "conversation-summary", map[string]string{"a": common(src, dst).String(), "b": common(src, dst).String()}, w)
+		if len(res.Rows) != 1 || res.Str(t, 0, "direction") != "a<->b" || res.Int(t, 0, "records") < 20 {
+			t.Errorf("a = b: %v, want one a<->b row with at least the 20 ping records", res.Rows)
+		}
 	})
 
 	t.Run("return-path-rejects", func(t *testing.T) {
