@@ -348,6 +348,12 @@ func Run(t *testing.T, eng Engine, truth *sample.Truth) {
 			if !res.Time(t, i, "bucket").Equal(want.Hour) || res.Int(t, i, "rejects") != want.Rejects {
 				t.Errorf("bucket %d = %v, want %+v", i, res.Rows[i], want)
 			}
+			// Never more (approximate) sources or destinations than records.
+			for _, col := range []string{"sources_approx", "destinations_approx"} {
+				if n := res.Int(t, i, col); n < 1 || n > want.Rejects {
+					t.Errorf("bucket %s: %s %d for %d rejects", want.Hour.Format(time.RFC3339), col, n, want.Rejects)
+				}
+			}
 		}
 		// A two-hour window across midnight: both hours exactly, and at most a few
 		// records of the hour before that end inside the window.
