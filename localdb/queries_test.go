@@ -92,7 +92,7 @@ func TestRunQueryMissingFields(t *testing.T) {
 	q, _ := queries.Default().Get("top-rejected-destinations")
 	vals, _ := q.Resolve(nil)
 	_, err := open(t, []string{dir}, localdb.Options{}).RunQuery(context.Background(), q, vals, nil)
-	want := "top-rejected-destinations@1 needs field(s) packets (v2), action (v2), which the data's format lacks " +
+	want := "top-rejected-destinations@2 needs field(s) packets (v2), action (v2), which the data's format lacks " +
 		"(${version} ${srcaddr} ${dstaddr} ${start} ${end}); create the flow log with a format that includes them"
 	if err == nil || err.Error() != want {
 		t.Errorf("error %v\nwant %s", err, want)

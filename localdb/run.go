@@ -66,7 +66,7 @@ func (d *DB) Run(ctx context.Context, r *queries.Rendered) (*queries.Result, err
 		}
 		return nil, fmt.Errorf("%s (sql %.12s): %w", r.Query.Ref(), r.SHA256(), err)
 	}
-	r.Describe(&res.Provenance)
+	r.Finish(res)
 	return res, nil
 }
 
@@ -98,6 +98,7 @@ func (d *DB) RunSQL(ctx context.Context, query string, args ...any) (*queries.Re
 				Rows: len(res.Rows), Started: started.UTC(), Elapsed: time.Since(started),
 			}
 			res.Provenance.ElapsedMS = res.Provenance.Elapsed.Milliseconds()
+			res.Provenance.AdHoc(query)
 			return res, nil
 		case ctx.Err() != nil:
 			return nil, ctx.Err()

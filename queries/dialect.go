@@ -23,6 +23,9 @@ type Dialect interface {
 	RegexpLike(expr, pattern string) string
 	// Literal writes a bound value as an SQL literal.
 	Literal(v any) (string, error)
+	// Reserved is true for a word that cannot be a table or database name
+	// without quotes. Case does not matter.
+	Reserved(word string) bool
 }
 
 // ParseDialect returns the dialect of an engine name.
@@ -64,6 +67,21 @@ func (duckdb) RegexpLike(e, p string) string { return "regexp_matches(" + e + ",
 
 func (duckdb) Literal(v any) (string, error) { return Literal(v) }
 
+// Reserved: DuckDB's keywords of the categories "reserved" and "type_function"
+// (SELECT keyword_name FROM duckdb_keywords()), the ones its parser refuses in
+// FROM. DuckDB reserves words Trino does not (limit, offset, window, default).
+func (duckdb) Reserved(w string) bool { return duckdbReserved[strings.ToLower(w)] }
+
+var duckdbReserved = wordSet(`all analyse analyze and anti any array as asc asof asymmetric at
+	authorization binary both by case cast check collate collation column concurrently constraint
+	create cross default deferrable desc describe distinct do else end except false fetch for
+	foreign freeze from full glob group having ilike in initially inner intersect into is isnull
+	join lambda lateral leading left like limit map natural not notnull null offset on only or
+	order outer overlaps pivot pivot_longer pivot_wider placing positional primary qualify
+	references returning right select semi show similar some struct summarize symmetric table
+	tablesample then to trailing true try_cast union unique unpack unpivot using variadic verbose
+	when where window with`)
+
 type athena struct{}
 
 func (athena) Name() string { return "athena" }
@@ -80,6 +98,27 @@ func (athena) InNetwork(network, addr string) string {
 func (athena) ApproxDistinct(e string) string { return "approx_distinct(" + e + ")" }
 func (athena) RegexpLike(e, p string) string  { return "regexp_like(" + e + ", " + p + ")" }
 func (athena) Literal(v any) (string, error)  { return Literal(v) }
+
+// Reserved: Trino's reserved keywords (Athena engine v3 is Trino), which its
+// grammar refuses as names unless double-quoted. Words such as year, day, hour,
+// limit and window are not reserved in Trino.
+func (athena) Reserved(w string) bool { return trinoReserved[strings.ToLower(w)] }
+
+var trinoReserved = wordSet(`alter and as between by case cast constraint create cross cube
+	current_catalog current_date current_path current_role current_schema current_time
+	current_timestamp current_user deallocate delete describe distinct drop else end escape except
+	execute exists extract false for from full group grouping having in inner insert intersect into
+	is join json_array json_exists json_object json_query json_table json_value left like listagg
+	localtime localtimestamp natural normalize not null on or order outer prepare recursive right
+	rollup select skip table then trim true uescape union unnest using values when where with`)
+
+func wordSet(words string) map[string]bool {
+	set := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		set[w] = true
+	}
+	return set
+}
 
 // Literal is the one function that writes a value as an SQL literal, for
 // Athena's ExecutionParameters (which are literals, not values). Strings are

@@ -15,7 +15,9 @@
 // then the SQL, a text/template using the functions listed at renderFuncs.
 // A parameter is "NAME TYPE[(choices)] [= DEFAULT]; DESCRIPTION", with TYPE one
 // of ip, cidr, port, protocol, timestamp, duration, int, enum(a,b), string; one
-// without a default is required.
+// without a default is required. A parameter named limit caps the rows: it is
+// an int from 1 to MaxLimit, and the SQL ends with LIMIT {{param "limit"}}, so
+// that a result knows whether the limit cut it (see LimitParam).
 //
 // A published name@version never changes: library.lock holds each file's
 // SHA-256 and a test compares them. To change a query, add VERSION+1.
@@ -96,10 +98,19 @@ func (l *Library) Latest() []*Query {
 	return out
 }
 
-// Get finds "name" (the latest version) or "name@version".
+// Get finds "name" (the latest version) or "name@version". For a name it does
+// not know it suggests the closest ones.
 func (l *Library) Get(ref string) (*Query, error) {
 	name, version, err := ParseRef(ref)
 	if err != nil {
+		// Top_Rejected or "top rejected": a name spelled the wrong way.
+		given, _, _ := strings.Cut(ref, "@")
+		spelled := strings.NewReplacer("_", "-", " ", "-").Replace(strings.ToLower(given))
+		if !namePattern.MatchString(given) && namePattern.MatchString(spelled) {
+			if near := l.near(spelled); len(near) > 0 {
+				return nil, fmt.Errorf("%w; did you mean %s?", err, orList(near))
+			}
+		}
 		return nil, err
 	}
 	var found *Query
@@ -115,9 +126,79 @@ func (l *Library) Get(ref string) (*Query, error) {
 	}
 	switch {
 	case len(versions) == 0:
+		if near := l.near(name); len(near) > 0 {
+			return nil, fmt.Errorf("no query named %s; did you mean %s?", name, orList(near))
+		}
 		return nil, fmt.Errorf("no query named %s (flowq queries list shows them)", name)
 	case found == nil || (version != 0 && found.Version != version):
 		return nil, fmt.Errorf("%s has no version %d (it has %s)", name, version, strings.Join(versions, ", "))
 	}
 	return found, nil
+}
+
+// near returns the query names a mistyped name probably meant: the names it
+// begins (top-rejected: top-rejected-destinations), else the closest by
+// typing distance, if close enough to be a typo; at most three.
+func (l *Library) near(name string) []string {
+	var names []string
+	for _, q := range l.Latest() {
+		names = append(names, q.Name)
+	}
+	var starts []string
+	for _, n := range names {
+		if n == name {
+			return []string{n}
+		}
+		if strings.HasPrefix(n, name+"-") || (len(name) >= 4 && strings.HasPrefix(n, name)) {
+			starts = append(starts, n)
+		}
+	}
+	if len(starts) > 0 {
+		return starts[:min(3, len(starts))]
+	}
+	best, closest := len(name)/4+1, []string(nil) // a typo per four letters
+	for _, n := range names {
+		switch d := typoDistance(name, n); {
+		case d < best:
+			best, closest = d, []string{n}
+		case d == best && closest != nil:
+			closest = append(closest, n)
+		}
+	}
+	return closest[:min(3, len(closest))]
+}
+
+// typoDistance counts the edits that turn a into b: a letter inserted, deleted,
+// replaced, or two neighbours swapped (the optimal string alignment distance).
+func typoDistance(a, b string) int {
+	// d[i][j] is the distance between a[:i] and b[:j].
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			same := 0
+			if a[i-1] != b[j-1] {
+				same = 1
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+same)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
+}
+
+// orList joins names as "a", "a or b", "a, b or c".
+func orList(names []string) string {
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }

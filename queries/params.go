@@ -1,8 +1,10 @@
 package queries
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,6 +37,17 @@ type Param struct {
 	Default     string   // as written; "" means the parameter is required
 	Description string
 }
+
+// LimitParam is the parameter that caps a query's rows, by convention: an int
+// used only in the SQL's final LIMIT. Its value is between 1 and MaxLimit.
+// Render asks for one row more and Rendered.Finish removes it, so a result
+// knows whether the limit cut it (Provenance.Truncated).
+const LimitParam = "limit"
+
+// MaxLimit is the most rows a limit may ask for: a result is held in memory
+// and printed, and Athena pages results a thousand rows at a time. For more,
+// write the SQL with flowq sql, or let Athena write the result to S3.
+const MaxLimit = 1_000_000
 
 // Required reports whether the parameter has no default.
 func (p Param) Required() bool { return p.Default == "" }
@@ -90,12 +103,18 @@ func (p Param) Parse(s string) (any, error) {
 		return t.Unix(), nil
 	case Duration:
 		d, err := ParseDuration(s)
-		if err != nil || d <= 0 || d%time.Second != 0 {
+		if _, ok := errors.AsType[*DurationRangeError](err); ok {
+			return nil, fmt.Errorf("parameter %s: %w", p.Name, err)
+		}
+		if err != nil || d%time.Second != 0 {
 			return nil, bad("a positive whole number of seconds, minutes, hours or days (90s, 10m, 1h, 2d)")
 		}
 		return int64(d / time.Second), nil
 	case Int:
 		n, err := strconv.ParseInt(s, 10, 64)
+		if p.Name == LimitParam && (err != nil || n < 1 || n > MaxLimit) {
+			return nil, bad(fmt.Sprintf("a whole number of rows from 1 to %d", MaxLimit))
+		}
 		if err != nil {
 			return nil, bad("an integer")
 		}
@@ -120,37 +139,78 @@ func protocolNames() []string {
 	return names
 }
 
-// ParseTime reads RFC 3339 (UTC unless a zone is given) or a date (midnight UTC).
-func ParseTime(s string) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), nil
-	}
-	if t, err := time.Parse("2006-01-02T15:04:05", s); err == nil {
-		return t, nil
-	}
-	if t, err := time.Parse("2006-01-02T15:04", s); err == nil {
-		return t, nil
-	}
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, fmt.Errorf("time %q: want RFC 3339 (2026-01-05T10:00:00Z), a UTC time (2026-01-05T10:00) or a date (2026-01-05)", s)
+// timeLayouts are the forms ParseTime reads.
+var timeLayouts = []string{
+	time.RFC3339,
+	"2006-01-02T15:04Z07:00", // RFC 3339 without seconds
+	"2006-01-02T15:04:05",    // no zone: UTC
+	"2006-01-02T15:04",
+	time.DateOnly,
 }
 
-// ParseDuration reads Go durations (90s, 1h30m) and whole days (2d, 7d).
-func ParseDuration(s string) (time.Duration, error) {
-	if days, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.Atoi(days)
-		if err != nil || n < 0 {
-			return 0, fmt.Errorf("duration %q: want a number of days like 2d", s)
+// ParseTime reads RFC 3339, with or without seconds (2026-01-05T10:00Z,
+// 2026-01-05T12:00+02:00), a time without a zone (UTC) or a date (midnight
+// UTC). The result is in UTC.
+func ParseTime(s string) (time.Time, error) {
+	for _, layout := range timeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
 		}
-		return time.Duration(n) * 24 * time.Hour, nil
 	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, fmt.Errorf("duration %q: want 90s, 10m, 1h30m or 2d", s)
+	return time.Time{}, fmt.Errorf("time %q: want RFC 3339 (2026-01-05T10:00:00Z, 2026-01-05T12:00+02:00), a UTC time (2026-01-05T10:00) or a date (2026-01-05)", s)
+}
+
+// MaxDuration is the longest duration ParseDuration accepts. Ten years is more
+// than any window or bucket a flow-log question needs, and far from where a
+// count of days overflows.
+const MaxDuration = 3660 * 24 * time.Hour
+
+// ParseDuration reads Go durations (90s, 1h30m) and whole days (2d, 7d). The
+// duration is positive and at most MaxDuration: a longer one, or a number too
+// big to hold, is a *DurationRangeError, never a value that wrapped around.
+func ParseDuration(s string) (time.Duration, error) {
+	var d time.Duration
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.ParseInt(days, 10, 64)
+		if err != nil && !errors.Is(err, strconv.ErrRange) {
+			return 0, fmt.Errorf("duration %q: want a whole number of days like 2d", s)
+		}
+		if err != nil || n > int64(MaxDuration/day) {
+			return 0, &DurationRangeError{Input: s}
+		}
+		d = time.Duration(n) * day
+	} else {
+		var err error
+		if d, err = time.ParseDuration(s); err != nil {
+			if durationSyntax.MatchString(s) {
+				return 0, &DurationRangeError{Input: s} // well formed, so the number overflows
+			}
+			return 0, fmt.Errorf("duration %q: want 90s, 10m, 1h30m or 2d", s)
+		}
+	}
+	if d <= 0 || d > MaxDuration {
+		return 0, &DurationRangeError{Input: s, NotPositive: d <= 0}
 	}
 	return d, nil
+}
+
+const day = 24 * time.Hour
+
+// durationSyntax is what time.ParseDuration reads, to tell an overflow from a typo.
+var durationSyntax = regexp.MustCompile(`^[-+]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$`)
+
+// DurationRangeError is a well-formed duration that is not positive, or is
+// longer than MaxDuration (including one too long to represent).
+type DurationRangeError struct {
+	Input       string
+	NotPositive bool
+}
+
+func (e *DurationRangeError) Error() string {
+	if e.NotPositive {
+		return fmt.Sprintf("duration %q: want a positive duration", e.Input)
+	}
+	return fmt.Sprintf("duration %q is too long: at most %dd (10 years)", e.Input, int64(MaxDuration/day))
 }
 
 // Values are a query's parameters after parsing: name → bound value.

@@ -2,6 +2,7 @@ package queries
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -139,12 +140,22 @@ func TestLock(t *testing.T) {
 func TestGet(t *testing.T) {
 	lib := Default()
 	for _, tc := range []struct{ ref, want, err string }{
-		{ref: "top-rejected-destinations", want: "top-rejected-destinations@1"},
+		{ref: "top-rejected-destinations", want: "top-rejected-destinations@2"},
 		{ref: "top-rejected-destinations@1", want: "top-rejected-destinations@1"},
-		{ref: "top-rejected-destinations@9", err: "top-rejected-destinations has no version 9 (it has 1)"},
+		{ref: "top-rejected-destinations@9", err: "top-rejected-destinations has no version 9 (it has 1, 2)"},
 		{ref: "nope", err: "no query named nope (flowq queries list shows them)"},
-		{ref: "Top", err: `query "Top": a name is lower-case words joined by hyphens`},
+		{ref: "Top", err: `query "Top": a name is lower-case words joined by hyphens; did you mean top-rejected-destinations?`},
+		{ref: "Nope", err: `query "Nope": a name is lower-case words joined by hyphens`},
 		{ref: "top-rejected-destinations@x", err: `query "top-rejected-destinations@x": the version after @ is a whole number from 1`},
+		// Did you mean: a beginning, typos, another spelling.
+		{ref: "top-rejected", err: "no query named top-rejected; did you mean top-rejected-destinations?"},
+		{ref: "top-rejected@1", err: "no query named top-rejected; did you mean top-rejected-destinations?"},
+		{ref: "rejects", err: "no query named rejects; did you mean rejects-on-port or rejects-over-time?"},
+		{ref: "trafic-between", err: "no query named trafic-between; did you mean traffic-between?"},
+		{ref: "converstaion-sumary", err: "no query named converstaion-sumary; did you mean conversation-summary?"},
+		{ref: "one-way-flow", err: "no query named one-way-flow; did you mean one-way-flows?"},
+		{ref: "top_rejected_destinations", err: `query "top_rejected_destinations": a name is lower-case words joined by hyphens; did you mean top-rejected-destinations?`},
+		{ref: "way-flows", err: "no query named way-flows (flowq queries list shows them)"},
 	} {
 		q, err := lib.Get(tc.ref)
 		if tc.err != "" {
@@ -187,6 +198,13 @@ func TestLoadErrors(t *testing.T) {
 		{"a@1.sql", head + "-- fields: srcaddr\n-- param: d enum; n\nSELECT 1", `a@1.sql:7: param d: only an enum lists values, and an enum must`},
 		{"a@1.sql", head + "-- fields: srcaddr\n-- colour: red\nSELECT 1", `a@1.sql:7: unknown header key "colour"`},
 		{"a@1.sql", head + "-- fields: srcaddr\nSELECT {{oops}}", `a@1.sql: template: a@1:1: function "oops" not defined`},
+		// The limit convention: an int, used once, as the final LIMIT.
+		{"a@1.sql", head + "-- fields: srcaddr\n-- param: limit string = x; n\nSELECT 1", `a@1.sql:7: param limit: the limit parameter caps the rows, so it is an int`},
+		{"a@1.sql", head + "-- fields: srcaddr\n-- param: limit int = 0; n\nSELECT 1", `a@1.sql:7: default: parameter limit: "0" is not a whole number of rows from 1 to 1000000`},
+		{"a@1.sql", head + "-- fields: srcaddr\n-- param: limit int = 5; n\nSELECT * FROM (SELECT 1 LIMIT {{param \"limit\"}}) x",
+			`a@1.sql: param limit: the SQL must end with LIMIT {{param "limit"}} and use it nowhere else`},
+		{"a@1.sql", head + "-- fields: srcaddr\n-- param: limit int = 5; n\nSELECT {{param \"limit\"}} LIMIT {{param \"limit\"}}",
+			`a@1.sql: param limit: the SQL must end with LIMIT {{param "limit"}} and use it nowhere else`},
 	} {
 		_, err := Load(fstest.MapFS{tc.file: {Data: []byte(tc.src)}})
 		if err == nil || err.Error() != tc.err {
@@ -219,7 +237,20 @@ func TestParams(t *testing.T) {
 		{p: Param{Name: "gap", Type: Duration}, in: "2d", want: int64(172800)},
 		{p: Param{Name: "gap", Type: Duration}, in: "90s", want: int64(90)},
 		{p: Param{Name: "gap", Type: Duration}, in: "1.5s", err: `parameter gap: "1.5s" is not a positive whole number of seconds, minutes, hours or days (90s, 10m, 1h, 2d)`},
+		{p: Param{Name: "at", Type: Timestamp}, in: "2026-01-05T10:00Z", want: int64(1767607200)},
+		{p: Param{Name: "at", Type: Timestamp}, in: "2026-01-05T12:00+02:00", want: int64(1767607200)},
+		{p: Param{Name: "at", Type: Timestamp}, in: "2026-01-05T10:00", want: int64(1767607200)},
+		{p: Param{Name: "at", Type: Timestamp}, in: "2026-01-05 10:00", err: `parameter at: time "2026-01-05 10:00": want RFC 3339 (2026-01-05T10:00:00Z, 2026-01-05T12:00+02:00), a UTC time (2026-01-05T10:00) or a date (2026-01-05)`},
+		{p: Param{Name: "gap", Type: Duration}, in: "99999999999d", err: `parameter gap: duration "99999999999d" is too long: at most 3660d (10 years)`},
+		{p: Param{Name: "gap", Type: Duration}, in: "0s", err: `parameter gap: duration "0s": want a positive duration`},
 		{p: Param{Name: "n", Type: Int}, in: "-3", want: int64(-3)},
+		{p: Param{Name: "limit", Type: Int}, in: "1", want: int64(1)},
+		{p: Param{Name: "limit", Type: Int}, in: "1000000", want: int64(1000000)},
+		{p: Param{Name: "limit", Type: Int}, in: "-5", err: `parameter limit: "-5" is not a whole number of rows from 1 to 1000000`},
+		{p: Param{Name: "limit", Type: Int}, in: "0", err: `parameter limit: "0" is not a whole number of rows from 1 to 1000000`},
+		{p: Param{Name: "limit", Type: Int}, in: "1000001", err: `parameter limit: "1000001" is not a whole number of rows from 1 to 1000000`},
+		{p: Param{Name: "limit", Type: Int}, in: "99999999999999999999", err: `parameter limit: "99999999999999999999" is not a whole number of rows from 1 to 1000000`},
+		{p: Param{Name: "limit", Type: Int}, in: "1e3", err: `parameter limit: "1e3" is not a whole number of rows from 1 to 1000000`},
 		{p: Param{Name: "dir", Type: Enum, Values: []string{"ingress", "egress"}}, in: "egress", want: "egress"},
 		{p: Param{Name: "dir", Type: Enum, Values: []string{"ingress", "egress"}}, in: "in", err: `parameter dir: "in" is not one of ingress, egress`},
 	} {
@@ -247,6 +278,68 @@ func TestResolve(t *testing.T) {
 	v, err := q.Resolve(map[string]string{"port": "22"})
 	if err != nil || v["port"] != int64(22) || v["protocol"] != int64(6) {
 		t.Errorf("Resolve = %v, %v", v, err)
+	}
+	tb, _ := Default().Get("traffic-between@1")
+	if _, err := tb.Resolve(map[string]string{"a": "10.0.0.0/8", "b": "10.0.0.0/8", "limit": "-5"}); err == nil ||
+		err.Error() != `traffic-between@1: parameter limit: "-5" is not a whole number of rows from 1 to 1000000` {
+		t.Errorf("limit -5: %v", err)
+	}
+}
+
+func TestParseTime(t *testing.T) {
+	for in, want := range map[string]string{
+		"2026-01-05T10:00:00Z":      "2026-01-05T10:00:00Z",
+		"2026-01-05T10:00:30.5Z":    "2026-01-05T10:00:30.5Z",
+		"2026-01-05T10:00Z":         "2026-01-05T10:00:00Z",
+		"2026-01-05T12:00+02:00":    "2026-01-05T10:00:00Z",
+		"2026-01-05T05:00-05:00":    "2026-01-05T10:00:00Z",
+		"2026-01-05T12:00:00+02:00": "2026-01-05T10:00:00Z",
+		"2026-01-05T10:00:00":       "2026-01-05T10:00:00Z",
+		"2026-01-05T10:00":          "2026-01-05T10:00:00Z",
+		"2026-01-05":                "2026-01-05T00:00:00Z",
+	} {
+		got, err := ParseTime(in)
+		if err != nil || got.Format(time.RFC3339Nano) != want || got.Location() != time.UTC {
+			t.Errorf("ParseTime(%q) = %v, %v; want %s", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"2026-01-05T10", "2026-01-05T10:00+2", "05/01/2026", "2026-01-05T25:00Z", ""} {
+		if _, err := ParseTime(in); err == nil {
+			t.Errorf("ParseTime(%q) accepted", in)
+		}
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	for in, want := range map[string]time.Duration{
+		"90s": 90 * time.Second, "1h30m": 90 * time.Minute, "2d": 48 * time.Hour, "3660d": MaxDuration, "87840h": MaxDuration,
+	} {
+		if got, err := ParseDuration(in); err != nil || got != want {
+			t.Errorf("ParseDuration(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	tooLong := func(s string) string { return fmt.Sprintf("duration %q is too long: at most 3660d (10 years)", s) }
+	for in, want := range map[string]string{
+		// Overflowing counts are refused, not wrapped around (99999999999d was a year in 1828).
+		"99999999999d":         tooLong("99999999999d"),
+		"9223372036854775808d": tooLong("9223372036854775808d"),
+		"99999999999h":         tooLong("99999999999h"),
+		"9999999999999999999s": tooLong("9999999999999999999s"),
+		"3661d":                tooLong("3661d"),
+		"87841h":               tooLong("87841h"),
+		"0d":                   `duration "0d": want a positive duration`,
+		"-5m":                  `duration "-5m": want a positive duration`,
+		"-2d":                  `duration "-2d": want a positive duration`,
+		"1.5d":                 `duration "1.5d": want a whole number of days like 2d`,
+		"d":                    `duration "d": want a whole number of days like 2d`,
+		"5":                    `duration "5": want 90s, 10m, 1h30m or 2d`,
+		"2w":                   `duration "2w": want 90s, 10m, 1h30m or 2d`,
+		"h":                    `duration "h": want 90s, 10m, 1h30m or 2d`,
+	} {
+		_, err := ParseDuration(in)
+		if err == nil || err.Error() != want {
+			t.Errorf("ParseDuration(%q) error %v\nwant %s", in, err, want)
+		}
 	}
 }
 
@@ -342,6 +435,124 @@ func TestDialectHooks(t *testing.T) {
 		lits, _ := r.ExecutionParameters()
 		if r.SQL != want || strings.Join(lits, " ") != `'10.0.0.0/8' '^10\.0\.'` {
 			t.Errorf("%s:\n%s%v", d.Name(), r.SQL, lits)
+		}
+	}
+}
+
+// TestLimit: the limit parameter is bound one higher, and Finish removes the
+// extra row and says the limit cut the result; without the extra row it says
+// it did not.
+func TestLimit(t *testing.T) {
+	q, _ := Default().Get("top-rejected-destinations@1")
+	vals, err := q.Resolve(map[string]string{"limit": "3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := q.Render(RenderOptions{Dialect: Athena, Params: vals})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Limit != 3 || r.Args[len(r.Args)-1] != int64(4) || !strings.HasSuffix(r.SQL, "LIMIT ?\n") {
+		t.Fatalf("limit %d, args %v, SQL:\n%s", r.Limit, r.Args, r.SQL)
+	}
+	rows := func(n int) [][]any {
+		out := make([][]any, n)
+		for i := range out {
+			out[i] = []any{int64(i)}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		got, want int
+		truncated bool
+	}{{4, 3, true}, {3, 3, false}, {0, 0, false}} {
+		res := &Result{Rows: rows(tc.got), Provenance: Provenance{Engine: "athena", Files: 2, ExecutionID: "x"}}
+		r.Finish(res)
+		p := res.Provenance
+		if len(res.Rows) != tc.want || p.Rows != tc.want || p.Truncated != tc.truncated || p.Limit != 3 || p.LimitParam != "limit" {
+			t.Errorf("%d rows from the engine: %d rows, provenance %+v", tc.got, len(res.Rows), p)
+		}
+		if p.Files != 2 || p.ExecutionID != "x" || p.Query != "top-rejected-destinations@1" || p.Params["limit"] != int64(3) {
+			t.Errorf("provenance %+v", p)
+		}
+	}
+	// A query without a limit: nothing is cut, whatever the count.
+	q, _ = Default().Get("rejects-over-time")
+	vals, _ = q.Resolve(nil)
+	r, _ = q.Render(RenderOptions{Dialect: DuckDB, Params: vals})
+	res := &Result{Rows: rows(5)}
+	r.Finish(res)
+	if r.Limit != 0 || len(res.Rows) != 5 || res.Provenance.Truncated || res.Provenance.Limit != 0 || res.Provenance.LimitParam != "" {
+		t.Errorf("no limit: %d rows, %+v", len(res.Rows), res.Provenance)
+	}
+}
+
+// TestProvenanceHashes: a library query's sql_sha256 is its published
+// source's (as in library.lock and flowq queries show); the rendered SQL has its
+// own. Ad-hoc SQL carries its text and the text's hash.
+func TestProvenanceHashes(t *testing.T) {
+	q, _ := Default().Get("rejects-on-port@1")
+	vals, _ := q.Resolve(map[string]string{"port": "22"})
+	r, _ := q.Render(RenderOptions{Dialect: DuckDB, Params: vals})
+	res := &Result{Provenance: Provenance{SQL: r.SQL, SQLSHA256: r.SHA256()}} // as an engine's RunSQL leaves it
+	r.Finish(res)
+	p := res.Provenance
+	if p.SQLSHA256 != "348944b03155ead4ec45741463de17aa4a5315333a1c8a9ec956ee1e7b01e66b" || p.RenderedSQLSHA256 != r.SHA256() || p.SQL != "" {
+		t.Errorf("provenance %+v", p)
+	}
+	var adhoc Provenance
+	adhoc.AdHoc("SELECT 1")
+	if adhoc.SQL != "SELECT 1" || adhoc.SQLSHA256 != "e004ebd5b5532a4b85984a62f8ad48a81aa3460c1ca07701f386135d72cdecf5" || adhoc.RenderedSQLSHA256 != "" {
+		t.Errorf("ad hoc %+v", adhoc)
+	}
+}
+
+// TestTableNames: a table name is a plain name or database.name, and no part
+// of it is a word the dialect reserves; a refusal suggests a name.
+func TestTableNames(t *testing.T) {
+	q, _ := Default().Get("one-way-flows")
+	vals, _ := q.Resolve(nil)
+	for _, tc := range []struct {
+		d          Dialect
+		table, err string
+	}{
+		{d: Athena, table: "vpc_flow_logs"},
+		{d: Athena, table: "network.Flow_Logs_2026"},
+		{d: Athena, table: "flowlogs.limit"}, // reserved in DuckDB, not in Trino
+		{d: Athena, table: "year"},
+		{d: Athena, table: "table", err: `table "table": table is a reserved word in athena SQL, so it cannot name the table here; give the flow-log table's name, e.g. flow_logs`},
+		{d: Athena, table: "SELECT", err: `table "SELECT": select is a reserved word in athena SQL, so it cannot name the table here; give the flow-log table's name, e.g. flow_logs`},
+		{d: Athena, table: "vpc.order", err: `table "vpc.order": order is a reserved word in athena SQL, so it cannot name the table here; give the flow-log table's name, e.g. vpc.flow_logs`},
+		{d: Athena, table: "from.flow_logs", err: `table "from.flow_logs": from is a reserved word in athena SQL, so it cannot name the database here; give the database that holds flow_logs`},
+		{d: DuckDB, table: "limit", err: `table "limit": limit is a reserved word in duckdb SQL, so it cannot name the table here; give the flow-log table's name, e.g. flow_logs`},
+		{d: Athena, table: "vpc-flow-logs", err: `table "vpc-flow-logs": want a name or database.name of letters, digits and underscores; did you mean vpc_flow_logs?`},
+		{d: Athena, table: "my db.flow logs", err: `table "my db.flow logs": want a name or database.name of letters, digits and underscores; did you mean my_db.flow_logs?`},
+		{d: Athena, table: "x; DROP TABLE y", err: `table "x; DROP TABLE y": want a name or database.name of letters, digits and underscores`},
+		{d: Athena, table: "a.b.c", err: `table "a.b.c": want a name or database.name of letters, digits and underscores`},
+		{d: Athena, table: "2026_flows", err: `table "2026_flows": want a name or database.name of letters, digits and underscores`},
+		{d: Athena, table: `"table"`, err: `table "\"table\"": want a name or database.name of letters, digits and underscores`},
+	} {
+		r, err := q.Render(RenderOptions{Dialect: tc.d, Table: tc.table, Params: vals})
+		if tc.err == "" {
+			if err != nil || !strings.Contains(r.SQL, "FROM "+tc.table+" s\n") {
+				t.Errorf("%s: %v", tc.table, err)
+			}
+			continue
+		}
+		if err == nil || err.Error() != tc.err {
+			t.Errorf("%s %s: error %v\nwant %s", tc.d.Name(), tc.table, err, tc.err)
+		}
+	}
+	for d, words := range map[Dialect][]string{Athena: {"table", "Order", "select", "with", "values"}, DuckDB: {"table", "limit", "window", "left", "default"}} {
+		for _, w := range words {
+			if !d.Reserved(w) {
+				t.Errorf("%s: %s is not reserved", d.Name(), w)
+			}
+		}
+	}
+	for _, w := range []string{"flow_logs", "year", "day", "start", "end_time"} {
+		if Athena.Reserved(w) || DuckDB.Reserved(w) {
+			t.Errorf("%s is reserved", w)
 		}
 	}
 }

@@ -1,8 +1,6 @@
 package queries
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"regexp"
 	"slices"
@@ -32,10 +30,7 @@ type Query struct {
 func (q *Query) Ref() string { return q.Name + "@" + strconv.Itoa(q.Version) }
 
 // SourceSHA256 is the hash of the published file; the lock file records it.
-func (q *Query) SourceSHA256() string {
-	sum := sha256.Sum256([]byte(q.Source))
-	return hex.EncodeToString(sum[:])
-}
+func (q *Query) SourceSHA256() string { return sha256Hex(q.Source) }
 
 // Param returns the named parameter, or nil.
 func (q *Query) Param(name string) *Param {
@@ -131,12 +126,32 @@ func parseQuery(file, src string) (*Query, error) {
 	if q.SQL == "" {
 		return nil, fmt.Errorf("%s: no SQL after the header", file)
 	}
+	if err := q.checkLimit(); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
 	t, err := template.New(q.Ref()).Option("missingkey=error").Funcs(renderFuncs(nil)).Parse(q.SQL)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	q.tmpl = t
 	return q, nil
+}
+
+// limitClause is how a query uses its limit parameter: once, at the very end.
+var limitClause = `LIMIT {{param "` + LimitParam + `"}}`
+
+// checkLimit holds a query with a limit parameter to the convention: the
+// parameter caps the rows of the whole result, so the SQL ends with
+// limitClause and uses the parameter nowhere else. Only then does one row
+// more than the limit prove that the limit cut the result.
+func (q *Query) checkLimit() error {
+	if q.Param(LimitParam) == nil {
+		return nil
+	}
+	if !strings.HasSuffix(q.SQL, limitClause) || strings.Count(q.SQL, `"`+LimitParam+`"`) != 1 {
+		return fmt.Errorf("param %s: the SQL must end with %s and use it nowhere else", LimitParam, limitClause)
+	}
+	return nil
 }
 
 // set applies one header line; first is false for a continuation line.
@@ -200,6 +215,9 @@ func parseParam(s string) (Param, error) {
 	}
 	if p.Type == Enum {
 		p.Values = splitList(m[3])
+	}
+	if p.Name == LimitParam && p.Type != Int {
+		return Param{}, fmt.Errorf("param %s: the %s parameter caps the rows, so it is an int", p.Name, LimitParam)
 	}
 	if p.Default != "" {
 		if _, err := p.Parse(p.Default); err != nil {

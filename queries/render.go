@@ -1,8 +1,6 @@
 package queries
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
@@ -16,6 +14,34 @@ import (
 // SQL, so it is checked, never quoted blindly.
 var tablePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$`)
 
+// checkTable refuses a table name that would not be the table once in the SQL:
+// one that is not a plain name or database.name, and one with a word the
+// dialect reserves (FROM table, FROM order). Each refusal suggests a name.
+func checkTable(d Dialect, table string) error {
+	if !tablePattern.MatchString(table) {
+		msg := fmt.Sprintf("table %q: want a name or database.name of letters, digits and underscores", table)
+		// Glue and S3 names often have hyphens or spaces, which Athena's SQL
+		// names cannot.
+		if s := strings.NewReplacer("-", "_", " ", "_").Replace(table); s != table && checkTable(d, s) == nil {
+			msg += "; did you mean " + s + "?"
+		}
+		return errors.New(msg)
+	}
+	db, name, qualified := strings.Cut(table, ".")
+	if !qualified {
+		db, name = "", db
+	}
+	if d.Reserved(name) {
+		return fmt.Errorf("table %q: %s is a reserved word in %s SQL, so it cannot name the table here; give the flow-log table's name, e.g. %s",
+			table, strings.ToLower(name), d.Name(), strings.TrimPrefix(db+".flow_logs", "."))
+	}
+	if db != "" && d.Reserved(db) {
+		return fmt.Errorf("table %q: %s is a reserved word in %s SQL, so it cannot name the database here; give the database that holds %s",
+			table, strings.ToLower(db), d.Name(), name)
+	}
+	return nil
+}
+
 // RenderOptions say where and how a query runs.
 type RenderOptions struct {
 	Dialect Dialect
@@ -26,7 +52,18 @@ type RenderOptions struct {
 }
 
 // Rendered is a query ready to run: SQL with ? placeholders and the values to
-// bind to them, in order.
+// bind to them, in order. An engine runs it in three steps:
+//
+//  1. Bind Args in placeholder order (DuckDB), or pass ExecutionParameters
+//     (Athena). Run SQL as it is.
+//  2. Read every row the SQL returns into a Result, with the provenance only
+//     the engine knows: Engine, files or bytes read, ExecutionID, timing.
+//  3. Call Finish on that Result, once.
+//
+// Do not cut or count rows yourself: when the query has a limit, the SQL asks
+// for one row more than Limit, and Finish removes it and records that the
+// limit cut the result. Finish also fills the provenance that comes from the
+// query (name@version, hashes, parameters, window) and the row count.
 type Rendered struct {
 	Query   *Query
 	Dialect Dialect
@@ -34,13 +71,14 @@ type Rendered struct {
 	Args    []any
 	Params  Values
 	Window  *partitions.Window
+	// Limit is the value of the query's LimitParam, 0 when it has none. The
+	// SQL is bound to return up to Limit+1 rows.
+	Limit int64
 }
 
-// SHA256 identifies the rendered SQL in provenance.
-func (r *Rendered) SHA256() string {
-	sum := sha256.Sum256([]byte(r.SQL))
-	return hex.EncodeToString(sum[:])
-}
+// SHA256 is the hash of the rendered SQL, Provenance.RenderedSQLSHA256. The
+// query's published source has its own, Query.SourceSHA256.
+func (r *Rendered) SHA256() string { return sha256Hex(r.SQL) }
 
 // ExecutionParameters are Athena's: each bound value as an SQL literal, in
 // placeholder order.
@@ -66,8 +104,8 @@ func (q *Query) Render(opts RenderOptions) (*Rendered, error) {
 	if opts.Table == "" {
 		opts.Table = "flow_logs"
 	}
-	if !tablePattern.MatchString(opts.Table) {
-		return nil, fmt.Errorf("table %q: want a name or database.name of letters, digits and underscores", opts.Table)
+	if err := checkTable(opts.Dialect, opts.Table); err != nil {
+		return nil, err
 	}
 	r := &Rendered{Query: q, Dialect: opts.Dialect, Params: opts.Params, Window: opts.Window}
 	t, err := q.tmpl.Clone()
@@ -134,6 +172,15 @@ func (r *renderer) param(name string) (string, error) {
 			return "", fmt.Errorf("the SQL uses parameter %q, which the header does not declare", name)
 		}
 		return "", fmt.Errorf("parameter %q has no value (resolve the parameters first)", name)
+	}
+	if name == LimitParam {
+		// One row more than the limit tells Finish whether the limit cut the result.
+		n, ok := v.(int64)
+		if !ok || n < 1 || n > MaxLimit {
+			return "", fmt.Errorf("parameter %s: %v is not a whole number from 1 to %d (resolve the parameters first)", name, v, MaxLimit)
+		}
+		r.out.Limit = n
+		return r.bind(n + 1), nil
 	}
 	return r.bind(v), nil
 }

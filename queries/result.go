@@ -1,6 +1,8 @@
 package queries
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
 )
 
@@ -22,30 +24,76 @@ type Column struct {
 // Provenance records how a result was produced, so that it can be reproduced
 // and audited.
 type Provenance struct {
-	Query       string         `json:"query,omitempty"` // name@version; empty for ad-hoc SQL
-	SQLSHA256   string         `json:"sql_sha256"`
-	Params      map[string]any `json:"params,omitempty"`
-	Engine      string         `json:"engine"`
-	From        *time.Time     `json:"from,omitempty"`
-	To          *time.Time     `json:"to,omitempty"`
-	Files       int            `json:"files_read"`
-	BadLines    int            `json:"bad_lines"`
-	ExecutionID string         `json:"execution_id,omitempty"` // Athena's QueryExecutionId
-	BytesRead   int64          `json:"bytes_read"`
-	Rows        int            `json:"rows"`
-	Started     time.Time      `json:"started"`
-	Elapsed     time.Duration  `json:"-"`
-	ElapsedMS   int64          `json:"elapsed_ms"`
+	Query string `json:"query,omitempty"` // name@version; empty for ad-hoc SQL
+	// SQL is the text of ad-hoc SQL; a library query is named by Query instead.
+	SQL string `json:"sql,omitempty"`
+	// SQLSHA256 is, for a library query, the SHA-256 of its published source,
+	// as library.lock and flowq queries show give it; for ad-hoc SQL, of SQL.
+	SQLSHA256 string `json:"sql_sha256"`
+	// RenderedSQLSHA256 is the SHA-256 of the SQL a library query was rendered
+	// to for the engine (it differs by dialect, table, layout and window).
+	RenderedSQLSHA256 string         `json:"rendered_sql_sha256,omitempty"`
+	Params            map[string]any `json:"params,omitempty"`
+	Engine            string         `json:"engine"`
+	From              *time.Time     `json:"from,omitempty"`
+	To                *time.Time     `json:"to,omitempty"`
+	Files             int            `json:"files_read"`
+	BadLines          int            `json:"bad_lines"`
+	ExecutionID       string         `json:"execution_id,omitempty"` // Athena's QueryExecutionId
+	BytesRead         int64          `json:"bytes_read"`
+	Rows              int            `json:"rows"`
+	// Limit is the most rows the query returns, the value of LimitParam; 0
+	// when it has no limit parameter.
+	Limit int64 `json:"limit,omitempty"`
+	// LimitParam is the parameter that raises Limit.
+	LimitParam string `json:"limit_param,omitempty"`
+	// Truncated is true when more rows matched than Limit: the result is the
+	// first Limit of them. It is known, not guessed from Rows == Limit.
+	Truncated bool          `json:"truncated"`
+	Started   time.Time     `json:"started"`
+	Elapsed   time.Duration `json:"-"`
+	ElapsedMS int64         `json:"elapsed_ms"`
 }
 
-// Describe fills the provenance fields that come from the rendered query.
-func (r *Rendered) Describe(p *Provenance) {
+// AdHoc records the text of ad-hoc SQL and its SHA-256. An engine that runs
+// SQL which is not a library query calls it on the result's provenance.
+func (p *Provenance) AdHoc(sql string) {
+	p.SQL = sql
+	p.SQLSHA256 = sha256Hex(sql)
+}
+
+// Finish completes the result of running r, as step 3 of the engine contract
+// on Rendered says. It removes the row beyond Limit that the SQL asked for and
+// sets Truncated when there was one; then it fills the provenance that comes
+// from the query: name@version, the published source's hash and the rendered
+// SQL's, the engine (the dialect's name), the parameters, the window, the
+// limit and the row count. The engine's own fields (files, bytes, execution
+// ID, timing) are kept.
+func (r *Rendered) Finish(res *Result) {
+	p := &res.Provenance
+	if r.Limit > 0 && int64(len(res.Rows)) > r.Limit {
+		res.Rows = res.Rows[:r.Limit:r.Limit]
+		p.Truncated = true
+	}
 	p.Query = r.Query.Ref()
-	p.SQLSHA256 = r.SHA256()
+	p.SQL = "" // the query's text is its published source, named by Query
+	p.SQLSHA256 = r.Query.SourceSHA256()
+	p.RenderedSQLSHA256 = r.SHA256()
 	p.Engine = r.Dialect.Name()
 	p.Params = map[string]any(r.Params)
+	p.From, p.To = nil, nil
 	if r.Window != nil {
 		from, to := r.Window.From, r.Window.To
 		p.From, p.To = &from, &to
 	}
+	p.Limit, p.LimitParam = 0, ""
+	if r.Limit > 0 {
+		p.Limit, p.LimitParam = r.Limit, LimitParam
+	}
+	p.Rows = len(res.Rows)
+}
+
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/flowq/flowq/flowlog"
 	"github.com/flowq/flowq/localdb"
 	"github.com/flowq/flowq/queries"
 	"github.com/flowq/flowq/report"
@@ -196,19 +197,23 @@ func demoRun(cmd *cobra.Command, opts *DemoOptions) error {
 	}
 	ctx := cmd.Context()
 	began := time.Now()
-	db, err := openLocal(ctx, opts.Factory, localFlags{Paths: []string{dir}}, nil)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
 	if !generated {
-		if n := len(db.Files()); n != truth.Files {
+		n, err := countLogFiles(dir)
+		if err != nil {
+			return err
+		}
+		if n != truth.Files {
 			return usageErrorf("%s holds %d flow-log files, but the sample its %s describes has %d: other files were added "+
 				"to it; the demo reads only a sample of its own, so give an empty or new --dir", dir, n, sample.TruthFile, truth.Files)
 		}
 		fmt.Fprintf(io.ErrOut, "using the existing sample in %s: %d files, %d records, %s to %s (seed %d, %s layout)\n",
 			dir, truth.Files, truth.Records, truth.Start.Format(time.DateOnly), truth.End.Format(time.DateOnly), truth.Seed, truth.Layout)
 	}
+	db, err := openLocal(ctx, opts.Factory, localFlags{Paths: []string{dir}}, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
 	out := io.Out
 	fmt.Fprintf(out, "flowq demo: %d flow-log records in %d files, %s to %s (sample data in AWS's layout, %d bad lines)\n",
 		truth.Records, len(db.Files()), truth.Start.Format(time.DateOnly), truth.End.Format(time.DateOnly), len(db.BadLines()))
@@ -315,4 +320,16 @@ func loadOrGenerate(cmd *cobra.Command, dir string, progress io.Writer) (truth *
 			"(or flowq sample --out DIR without --scenario)", dir, strings.Join(missing, ", "))
 	}
 	return &t, false, nil
+}
+
+// countLogFiles counts the flow-log files below dir.
+func countLogFiles(dir string) (int, error) {
+	n := 0
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && flowlog.IsLogFile(d.Name()) {
+			n++
+		}
+		return err
+	})
+	return n, err
 }

@@ -184,12 +184,17 @@ func reportData(w io.Writer, warnings []string, bad []localdb.BadLine, badCount 
 	}
 }
 
-// summary is the line on stderr after a result: what was read and how long it took.
+// summary is the line on stderr after a result: what was read, how long it
+// took, and whether the query's limit cut the result.
 func summary(res *queries.Result) string {
 	p := res.Provenance
 	what := p.Query
 	if what == "" {
 		what = "query"
 	}
-	return fmt.Sprintf("%s: %d row(s) from %d file(s) in %s", what, p.Rows, p.Files, p.Elapsed.Round(time.Millisecond))
+	line := fmt.Sprintf("%s: %d row(s) from %d file(s) in %s", what, p.Rows, p.Files, p.Elapsed.Round(time.Millisecond))
+	if p.Truncated {
+		line += fmt.Sprintf("; more rows matched: cut at the query's limit of %d (pass -p %s=N for up to N)", p.Limit, p.LimitParam)
+	}
+	return line
 }

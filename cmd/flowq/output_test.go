@@ -59,7 +59,7 @@ func TestRunOutputFormats(t *testing.T) {
 		if out.String() != tc.want {
 			t.Errorf("%s:\n%s\nwant:\n%s", tc.name, out, tc.want)
 		}
-		if !strings.HasPrefix(errOut.String(), "top-rejected-destinations@1: 3 row(s) from 288 file(s) in ") {
+		if !strings.HasPrefix(errOut.String(), "top-rejected-destinations@2: 3 row(s) from 288 file(s) in ") {
 			t.Errorf("%s: stderr %q", tc.name, errOut)
 		}
 		if tc.tty && tc.width > 0 {

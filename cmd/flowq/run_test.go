@@ -107,7 +107,7 @@ func TestRunLayouts(t *testing.T) {
 		if dir == cache {
 			wantFiles = 12 // one file per hour folder
 		}
-		if doc.Provenance.Query != "top-rejected-destinations@1" || len(doc.Provenance.SHA) != 64 || doc.Provenance.Files != wantFiles {
+		if doc.Provenance.Query != "top-rejected-destinations@2" || len(doc.Provenance.SHA) != 64 || doc.Provenance.Files != wantFiles {
 			t.Errorf("%s: provenance %+v", dir, doc.Provenance)
 		}
 		if len(doc.Rows) != 10 || doc.Rows[0]["dstaddr"] != "10.0.2.200" || doc.Rows[0]["rejects"] != float64(1022) {
@@ -151,7 +151,7 @@ func TestRunErrors(t *testing.T) {
 
 func TestQueriesCommands(t *testing.T) {
 	code, out, _ := runArgs("queries", "list")
-	if code != 0 || !strings.Contains(out, "top-rejected-destinations@1  rca,security    Top rejected destinations\n") {
+	if code != 0 || !strings.Contains(out, "top-rejected-destinations@2  rca,security    Top rejected destinations\n") {
 		t.Errorf("list: %d %q", code, out)
 	}
 	code, out, _ = runArgs("queries", "show", "rejects-on-port@1")

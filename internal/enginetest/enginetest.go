@@ -5,7 +5,13 @@ package enginetest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"maps"
+	"net/netip"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,6 +23,13 @@ import (
 // Engine runs a library query over the dataset it was opened on.
 type Engine interface {
 	RunQuery(ctx context.Context, q *queries.Query, params queries.Values, w *partitions.Window) (*queries.Result, error)
+}
+
+// SQLEngine is an Engine that also runs ad-hoc SQL over the table, named
+// flow_logs. Run checks the provenance of ad-hoc SQL on engines that are one.
+type SQLEngine interface {
+	Engine
+	RunSQL(ctx context.Context, sql string, args ...any) (*queries.Result, error)
 }
 
 // Options are the sample data the suite expects: two days with every scenario.
@@ -87,8 +100,21 @@ func Run(t *testing.T, eng Engine, truth *sample.Truth) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Provenance.Query != q.Ref() || res.Provenance.Rows != len(res.Rows) || len(res.Provenance.SQLSHA256) != 64 {
-			t.Errorf("provenance %+v", res.Provenance)
+		// The query is named by name@version and the hash of its published
+		// source, as library.lock holds it; the rendered SQL has its own hash.
+		p := res.Provenance
+		if p.Query != q.Ref() || p.Rows != len(res.Rows) || p.SQLSHA256 != q.SourceSHA256() ||
+			len(p.RenderedSQLSHA256) != 64 || p.RenderedSQLSHA256 == p.SQLSHA256 || p.SQL != "" {
+			t.Errorf("provenance %+v", p)
+		}
+		// A limit is reported with the parameter that raises it, and the rows
+		// never exceed it.
+		if limit, ok := vals[queries.LimitParam].(int64); ok {
+			if p.Limit != limit || p.LimitParam != queries.LimitParam || int64(len(res.Rows)) > limit {
+				t.Errorf("%d rows, limit %d: provenance %+v", len(res.Rows), limit, p)
+			}
+		} else if p.Limit != 0 || p.Truncated {
+			t.Errorf("no limit parameter: provenance %+v", p)
 		}
 		return Table{res}
 	}
@@ -127,6 +153,51 @@ func Run(t *testing.T, eng Engine, truth *sample.Truth) {
 		if res.Str(t, 0, "dstaddr") != fact(scan, "target") || res.Int(t, 0, "sources_approx") != 1 {
 			t.Errorf("top row %v, want the port-scan target %s from 1 source", res.Rows[0], fact(scan, "target"))
 		}
+		// More destinations were rejected than the default limit of 10 lists,
+		// and the result says so.
+		if !res.Provenance.Truncated || len(res.Rows) != 10 {
+			t.Errorf("default limit: %d rows, truncated %v; want 10 rows cut from more", len(res.Rows), res.Provenance.Truncated)
+		}
+		// Every rejected destination: the same top rows, nothing cut, and never
+		// more (approximate) sources than rejected records, nor fewer than one.
+		every := run(t, "top-rejected-destinations", map[string]string{"limit": "1000"}, &all)
+		if every.Provenance.Truncated || len(every.Rows) <= 10 || fmt.Sprint(every.Rows[:10]) != fmt.Sprint(res.Rows) {
+			t.Errorf("limit 1000: %d rows, truncated %v", len(every.Rows), every.Provenance.Truncated)
+		}
+		for i := range every.Rows {
+			if n := every.Int(t, i, "sources_approx"); n < 1 || n > every.Int(t, i, "rejects") {
+				t.Errorf("%s: %d sources for %d rejects", every.Str(t, i, "dstaddr"), n, every.Int(t, i, "rejects"))
+			}
+		}
+		ssh, _ := scenario(t, "ssh-rejected")
+		for i := range every.Rows {
+			if every.Str(t, i, "dstaddr") == fact(ssh, "target") && fmt.Sprint(every.Int(t, i, "rejects")) != fact(ssh, "rejects") {
+				t.Errorf("ssh target %v, want %s rejects", every.Rows[i], fact(ssh, "rejects"))
+			}
+		}
+	})
+
+	t.Run("limit", func(t *testing.T) {
+		// The 90 records between the client and the server: a limit below
+		// cuts them and says so; a limit they fit exactly does not.
+		s, w := scenario(t, "nacl-return-reject")
+		ab := map[string]string{"a": fact(s, "client"), "b": fact(s, "server")}
+		full := run(t, "traffic-between", ab, w)
+		if len(full.Rows) != 90 || full.Provenance.Truncated || full.Provenance.Limit != 1000 {
+			t.Fatalf("%d rows, provenance %+v; want 90 under the default limit of 1000", len(full.Rows), full.Provenance)
+		}
+		for _, tc := range []struct {
+			limit     string
+			rows      int
+			truncated bool
+		}{{"89", 89, true}, {"90", 90, false}, {"91", 90, false}, {"1", 1, true}} {
+			ab["limit"] = tc.limit
+			res := run(t, "traffic-between", ab, w)
+			if len(res.Rows) != tc.rows || res.Provenance.Truncated != tc.truncated || fmt.Sprint(res.Provenance.Limit) != tc.limit ||
+				res.Provenance.LimitParam != "limit" || fmt.Sprint(res.Rows) != fmt.Sprint(full.Rows[:tc.rows]) {
+				t.Errorf("limit %s: %d rows, provenance %+v; want the first %d, truncated %v", tc.limit, len(res.Rows), res.Provenance, tc.rows, tc.truncated)
+			}
+		}
 	})
 
 	t.Run("traffic-between", func(t *testing.T) {
@@ -135,16 +206,45 @@ func Run(t *testing.T, eng Engine, truth *sample.Truth) {
 		if len(res.Rows) != 90 {
 			t.Fatalf("%d records between client and server, want 90 (60 forward on two interfaces, 30 replies)", len(res.Rows))
 		}
-		counts := map[string]int{}
-		for i := range res.Rows {
-			counts[res.Str(t, i, "direction")+" "+res.Str(t, i, "action")]++
-			if i > 0 && res.Time(t, i, "start_time").Before(res.Time(t, i-1, "start_time")) {
+		for i := 1; i < len(res.Rows); i++ {
+			if res.Time(t, i, "start_time").Before(res.Time(t, i-1, "start_time")) {
 				t.Errorf("row %d is before row %d", i, i-1)
 			}
 		}
-		if counts["a->b ACCEPT"] != 60 || counts["b->a REJECT"] != 30 || len(counts) != 2 {
-			t.Errorf("directions %v", counts)
+		if got := directions(t, res); got != "a->b ACCEPT 60, b->a REJECT 30" {
+			t.Errorf("directions %s", got)
 		}
+		// Overlapping endpoints: A is a network around both hosts, B the
+		// server. The server's replies go from B to A, although their source
+		// is in A too.
+		client, server := netip.MustParseAddr(fact(s, "client")), netip.MustParseAddr(fact(s, "server"))
+		vpc := netip.PrefixFrom(client, 8).Masked()
+		res = run(t, "traffic-between", map[string]string{"a": vpc.String(), "b": server.String()}, w)
+		if got := directions(t, res); len(res.Rows) != 90 || got != "a->b ACCEPT 60, b->a REJECT 30" {
+			t.Errorf("a=%s b=%s: %d rows, %s; want a->b ACCEPT 60, b->a REJECT 30", vpc, server, len(res.Rows), got)
+		}
+		// A and B overlap and both hosts lie in each: their records fit both
+		// ways. Every other record is labelled by where its addresses lie.
+		a, b := netip.PrefixFrom(client, 16).Masked(), common(client, server)
+		res = run(t, "traffic-between", map[string]string{"a": a.String(), "b": b.String()}, w)
+		both, wrong := 0, 0
+		for i := range res.Rows {
+			src, dst := netip.MustParseAddr(res.Str(t, i, "srcaddr")), netip.MustParseAddr(res.Str(t, i, "dstaddr"))
+			want := map[[2]bool]string{{true, false}: "a->b", {false, true}: "b->a", {true, true}: "a<->b"}[[2]bool{
+				a.Contains(src) && b.Contains(dst), b.Contains(src) && a.Contains(dst)}]
+			if got := res.Str(t, i, "direction"); got != want {
+				if wrong++; wrong <= 5 {
+					t.Errorf("a=%s b=%s: %s -> %s is %s, want %s", a, b, src, dst, got, want)
+				}
+			}
+			if ((src == client && dst == server) || (src == server && dst == client)) && want == "a<->b" {
+				both++
+			}
+		}
+		if both != 90 {
+			t.Errorf("a=%s b=%s: %d client-server records fit both ways, want 90 (%s)", a, b, both, directions(t, res))
+		}
+
 		// Networks and IPv6: the dual-stack hosts' /64s.
 		s6, w6 := scenario(t, "ipv6")
 		res = run(t, "traffic-between", map[string]string{"a": "2600:1f18:4c1:a100::/64", "b": fact(s6, "dst")}, w6)
@@ -183,6 +283,22 @@ func Run(t *testing.T, eng Engine, truth *sample.Truth) {
 		want := map[string]dir{"a->b": {10, 10, 0, 40}, "b->a": {10, 5, 5, 40}}
 		if fact(s, "replies_accepted") != "5" || fact(s, "replies_rejected") != "5" || got["a->b"] != want["a->b"] || got["b->a"] != want["b->a"] {
 			t.Errorf("got %v, want %v (facts %v)", got, want, s.Facts)
+		}
+		// Overlapping endpoints: A holds both hosts, B the one answering. The
+		// replies are b->a although their source lies in A too.
+		src, dst := netip.MustParseAddr(fact(s, "src")), netip.MustParseAddr(fact(s, "dst"))
+		res = run(t, "conversation-summary", map[string]string{"a": common(src, dst).String(), "b": dst.String()}, w)
+		got = map[string]dir{}
+		for i := range res.Rows {
+			got[res.Str(t, i, "direction")] = dir{res.Int(t, i, "records"), res.Int(t, i, "accepted"), res.Int(t, i, "rejected"), res.Int(t, i, "packets")}
+		}
+		if len(got) != 2 || got["a->b"] != want["a->b"] || got["b->a"] != want["b->a"] {
+			t.Errorf("a=%s b=%s: got %v, want %v", common(src, dst), dst, got, want)
+		}
+		// A = B: every record between them fits both ways.
+		res = run(t, "conversation-summary", map[string]string{"a": common(src, dst).String(), "b": common(src, dst).String()}, w)
+		if len(res.Rows) != 1 || res.Str(t, 0, "direction") != "a<->b" || res.Int(t, 0, "records") < 20 {
+			t.Errorf("a = b: %v, want one a<->b row with at least the 20 ping records", res.Rows)
 		}
 	})
 
@@ -232,6 +348,12 @@ func Run(t *testing.T, eng Engine, truth *sample.Truth) {
 			if !res.Time(t, i, "bucket").Equal(want.Hour) || res.Int(t, i, "rejects") != want.Rejects {
 				t.Errorf("bucket %d = %v, want %+v", i, res.Rows[i], want)
 			}
+			// Never more (approximate) sources or destinations than records.
+			for _, col := range []string{"sources_approx", "destinations_approx"} {
+				if n := res.Int(t, i, col); n < 1 || n > want.Rejects {
+					t.Errorf("bucket %s: %s %d for %d rejects", want.Hour.Format(time.RFC3339), col, n, want.Rejects)
+				}
+			}
 		}
 		// A two-hour window across midnight: both hours exactly, and at most a few
 		// records of the hour before that end inside the window.
@@ -254,4 +376,48 @@ func Run(t *testing.T, eng Engine, truth *sample.Truth) {
 			}
 		}
 	})
+
+	t.Run("ad-hoc-sql", func(t *testing.T) {
+		sqlEng, ok := eng.(SQLEngine)
+		if !ok {
+			t.Skip("the engine runs no ad-hoc SQL")
+		}
+		const sql = "SELECT count(*) AS records FROM flow_logs"
+		res, err := sqlEng.RunSQL(context.Background(), sql)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256([]byte(sql))
+		p := res.Provenance
+		if p.SQL != sql || p.SQLSHA256 != hex.EncodeToString(sum[:]) || p.Query != "" || p.RenderedSQLSHA256 != "" || p.Truncated || p.Rows != 1 {
+			t.Errorf("provenance %+v", p)
+		}
+		if n, _ := res.Rows[0][0].(int64); n != truth.Records {
+			t.Errorf("%v records, want %d", res.Rows[0][0], truth.Records)
+		}
+	})
+}
+
+// directions counts a traffic-between result's rows by direction and action:
+// "a->b ACCEPT 60, b->a REJECT 30".
+func directions(tb testing.TB, res Table) string {
+	tb.Helper()
+	counts := map[string]int{}
+	for i := range res.Rows {
+		counts[res.Str(tb, i, "direction")+" "+res.Str(tb, i, "action")]++
+	}
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(counts)) {
+		out = append(out, fmt.Sprintf("%s %d", k, counts[k]))
+	}
+	return strings.Join(out, ", ")
+}
+
+// common is the smallest network that holds both addresses.
+func common(a, b netip.Addr) netip.Prefix {
+	for bits := a.BitLen(); ; bits-- {
+		if p := netip.PrefixFrom(a, bits).Masked(); p.Contains(b) {
+			return p
+		}
+	}
 }

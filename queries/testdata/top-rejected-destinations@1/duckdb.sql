@@ -11,4 +11,4 @@ WHERE action = 'REJECT'
 GROUP BY dstaddr
 ORDER BY rejects DESC, dstaddr
 LIMIT ?
--- parameters: '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800, 10
+-- parameters: '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800, 11

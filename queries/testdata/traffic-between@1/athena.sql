@@ -18,4 +18,4 @@ WHERE log_status = 'OK'
     OR (contains(?, CAST(srcaddr AS IPADDRESS)) AND contains(?, CAST(dstaddr AS IPADDRESS))))
 ORDER BY start, "end", interface_id, srcaddr, srcport, dstaddr, dstport
 LIMIT ?
--- parameters: '10.0.1.0/24', '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800, '10.0.1.0/24', '10.0.1.0/24', '10.0.1.0/24', '10.0.1.0/24', 1000
+-- parameters: '10.0.1.0/24', '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800, '10.0.1.0/24', '10.0.1.0/24', '10.0.1.0/24', '10.0.1.0/24', 1001

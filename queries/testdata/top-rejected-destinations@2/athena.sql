@@ -1,0 +1,14 @@
+SELECT
+  dstaddr,
+  count(*) AS rejects,
+  sum(packets) AS packets,
+  least(approx_distinct(srcaddr), count(*)) AS sources_approx,
+  from_unixtime(min(start)) AS first_seen,
+  from_unixtime(max("end")) AS last_seen
+FROM flow_logs
+WHERE action = 'REJECT'
+  AND ((day = ? AND hour BETWEEN ? AND ?) OR (day = ? AND hour BETWEEN ? AND ?)) AND "end" >= ? AND start < ?
+GROUP BY dstaddr
+ORDER BY rejects DESC, dstaddr
+LIMIT ?
+-- parameters: '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800, 11

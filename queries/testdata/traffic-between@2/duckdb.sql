@@ -1,0 +1,26 @@
+SELECT
+  make_timestamp((start) * 1000000) AS start_time,
+  make_timestamp(("end") * 1000000) AS end_time,
+  CASE WHEN a_to_b AND b_to_a THEN 'a<->b' WHEN a_to_b THEN 'a->b' ELSE 'b->a' END AS direction,
+  interface_id,
+  srcaddr,
+  srcport,
+  dstaddr,
+  dstport,
+  protocol,
+  packets,
+  bytes,
+  action
+FROM (
+  SELECT
+    start, "end", interface_id, srcaddr, srcport, dstaddr, dstport, protocol, packets, bytes, action,
+    flowq_in_network(?, srcaddr) AND flowq_in_network(?, dstaddr) AS a_to_b,
+    flowq_in_network(?, srcaddr) AND flowq_in_network(?, dstaddr) AS b_to_a
+  FROM flow_logs
+  WHERE log_status = 'OK'
+    AND ((day = ? AND hour BETWEEN ? AND ?) OR (day = ? AND hour BETWEEN ? AND ?)) AND "end" >= ? AND start < ?
+) r
+WHERE a_to_b OR b_to_a
+ORDER BY start, "end", interface_id, srcaddr, srcport, dstaddr, dstport
+LIMIT ?
+-- parameters: '10.0.1.0/24', '10.0.1.0/24', '10.0.1.0/24', '10.0.1.0/24', '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800, 1001
