@@ -14,15 +14,15 @@ import (
 // SQL, so it is checked, never quoted blindly.
 var tablePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$`)
 
-// checkTable refuses a table name that would not be the table once in the SQL:
+// CheckTable refuses a table name that would not be the table once in the SQL:
 // one that is not a plain name or database.name, and one with a word the
 // dialect reserves (FROM table, FROM order). Each refusal suggests a name.
-func checkTable(d Dialect, table string) error {
+func CheckTable(d Dialect, table string) error {
 	if !tablePattern.MatchString(table) {
 		msg := fmt.Sprintf("table %q: want a name or database.name of letters, digits and underscores", table)
 		// Glue and S3 names often have hyphens or spaces, which Athena's SQL
 		// names cannot.
-		if s := strings.NewReplacer("-", "_", " ", "_").Replace(table); s != table && checkTable(d, s) == nil {
+		if s := strings.NewReplacer("-", "_", " ", "_").Replace(table); s != table && CheckTable(d, s) == nil {
 			msg += "; did you mean " + s + "?"
 		}
 		return errors.New(msg)
@@ -104,7 +104,7 @@ func (q *Query) Render(opts RenderOptions) (*Rendered, error) {
 	if opts.Table == "" {
 		opts.Table = "flow_logs"
 	}
-	if err := checkTable(opts.Dialect, opts.Table); err != nil {
+	if err := CheckTable(opts.Dialect, opts.Table); err != nil {
 		return nil, err
 	}
 	r := &Rendered{Query: q, Dialect: opts.Dialect, Params: opts.Params, Window: opts.Window}

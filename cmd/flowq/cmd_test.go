@@ -317,7 +317,8 @@ func TestSQL(t *testing.T) {
 		"--from x --to 2026-01-01":          `--from: time "x": want RFC 3339`,
 		"--from 2026-01-01":                 "--from needs --to (or use --since)",
 		"--since 2h --from 2026-01-01":      "--since and --from both set the start: give one",
-		"--since 2x":                        `--since "2x": want a duration like 90m, 2h or 7d`,
+		"--since 2x":                        `--since: duration "2x": want 90s, 10m, 1h30m or 2d`,
+		"--since 99999999999d":              `--since: duration "99999999999d" is too long`,
 		"--from 2026-01-02 --to 2026-01-01": "time window: from 2026-01-02T00:00:00Z is not before to 2026-01-01T00:00:00Z",
 	} {
 		f, _, _ := testFactory(t)
@@ -326,4 +327,18 @@ func TestSQL(t *testing.T) {
 			t.Errorf("%s: %v, want %q", args, err, want)
 		}
 	}
+}
+
+// TestMain points the user's folders at a temporary one, so that no test
+// (nor a command run through the real factory) writes into the real cache.
+func TestMain(m *testing.M) {
+	home, err := os.MkdirTemp("", "flowq-test-home")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("HOME", home)
+	os.Setenv("XDG_CACHE_HOME", filepath.Join(home, "cache"))
+	code := m.Run()
+	os.RemoveAll(home)
+	os.Exit(code)
 }

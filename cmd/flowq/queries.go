@@ -143,6 +143,9 @@ func queriesRenderRun(opts *QueriesRenderOptions) error {
 	if err != nil {
 		return usageError{err}
 	}
+	if err := queries.CheckTable(dialect, opts.Table); err != nil {
+		return usageErrorf("--table: %v", err)
+	}
 	q, vals, w, err := resolveQuery(opts.Query, opts.Params, opts.Window, opts.Factory.Now())
 	if err != nil {
 		return err
@@ -156,11 +159,14 @@ func queriesRenderRun(opts *QueriesRenderOptions) error {
 		return err
 	}
 	out := opts.Factory.IO.Out
-	fmt.Fprintf(out, "-- %s for %s; SQL SHA-256 %s\n", q.Ref(), dialect.Name(), r.SHA256())
+	fmt.Fprintf(out, "-- %s for %s; query SHA-256 %s; rendered SQL SHA-256 %s\n", q.Ref(), dialect.Name(), q.SourceSHA256(), r.SHA256())
 	if w == nil {
 		fmt.Fprintln(out, "-- no time window: every partition is read (give --from/--to or --since)")
 	}
 	fmt.Fprint(out, r.SQL)
 	fmt.Fprintf(out, "-- parameters: %s\n", strings.Join(lits, ", "))
+	if r.Limit > 0 {
+		fmt.Fprintf(out, "-- %s %d is bound as %d: the row beyond the limit tells flowq that the result was cut\n", queries.LimitParam, r.Limit, r.Limit+1)
+	}
 	return nil
 }

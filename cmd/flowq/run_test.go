@@ -165,7 +165,7 @@ func TestQueriesCommands(t *testing.T) {
 		!strings.HasSuffix(out, "-- parameters: 22, 6, '2026/01/05', 1767607200, 1767610800\n") {
 		t.Errorf("render: %d\n%s", code, out)
 	}
-	if code, _, errOut := runArgs("queries", "render", "rejects-on-port", "-p", "port=22", "--table", "x; DROP TABLE y"); code != 1 ||
+	if code, _, errOut := runArgs("queries", "render", "rejects-on-port", "-p", "port=22", "--table", "x; DROP TABLE y"); code != exitUsage ||
 		!strings.Contains(errOut, `table "x; DROP TABLE y": want a name`) {
 		t.Errorf("bad table: %d %s", code, errOut)
 	}
