@@ -1,7 +1,7 @@
 package flowlog
 
 import (
-	"compress/gzip"
+	gzip "github.com/klauspost/compress/gzip"
 	"context"
 	"fmt"
 	"io"

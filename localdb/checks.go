@@ -59,8 +59,8 @@ type checkCache struct {
 }
 
 type folderChecks struct {
-	Folder string           `json:"folder"`
-	Files  map[string]Check `json:"files"` // by base name
+	Folder string
+	Files  map[string]Check // by base name
 	dirty  bool
 }
 
@@ -89,19 +89,75 @@ func (c *checkCache) folder(abs string) *folderChecks {
 	return fc
 }
 
+// folderDisk is an entry as written: the folder's files nearly always share
+// one header line, so headers are listed once and files refer to them.
+type folderDisk struct {
+	Folder  string               `json:"folder"`
+	Headers []string             `json:"headers,omitempty"`
+	Files   map[string]checkDisk `json:"files"`
+}
+
+type checkDisk struct {
+	Check
+	H int `json:"h,omitempty"` // 1 + the index of the file's header in Headers; 0 for none
+}
+
+func (fc *folderChecks) MarshalJSON() ([]byte, error) {
+	disk := folderDisk{Folder: fc.Folder, Files: make(map[string]checkDisk, len(fc.Files))}
+	index := map[string]int{}
+	for name, ch := range fc.Files {
+		cd := checkDisk{Check: ch}
+		if ch.Header != "" {
+			if index[ch.Header] == 0 {
+				disk.Headers = append(disk.Headers, ch.Header)
+				index[ch.Header] = len(disk.Headers)
+			}
+			cd.H, cd.Header = index[ch.Header], ""
+		}
+		disk.Files[name] = cd
+	}
+	return json.Marshal(disk)
+}
+
 // readFrom merges the entry on disk; a damaged entry only costs a re-check.
 func (fc *folderChecks) readFrom(path string) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return
 	}
-	var disk folderChecks
+	var disk folderDisk
 	if json.Unmarshal(b, &disk) != nil || disk.Folder != fc.Folder {
 		return
 	}
-	for name, ch := range disk.Files {
+	for name, cd := range disk.Files {
+		if cd.H < 0 || cd.H > len(disk.Headers) {
+			return
+		}
+		if cd.H > 0 {
+			cd.Header = disk.Headers[cd.H-1]
+		}
 		if _, ok := fc.Files[name]; !ok {
-			fc.Files[name] = ch
+			fc.Files[name] = cd.Check
+		}
+	}
+}
+
+// preload reads the entries of the given folders on every core.
+func (c *checkCache) preload(dirs []string) {
+	if c.dir == "" {
+		return
+	}
+	loaded := make([]*folderChecks, len(dirs))
+	parallel(len(dirs), func(i int) {
+		fc := &folderChecks{Folder: dirs[i], Files: map[string]Check{}}
+		fc.readFrom(c.entryPath(dirs[i]))
+		loaded[i] = fc
+	})
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, fc := range loaded {
+		if _, ok := c.folders[fc.Folder]; !ok {
+			c.folders[fc.Folder] = fc
 		}
 	}
 }
@@ -219,7 +275,7 @@ func (c *checkCache) sweep() {
 				os.Remove(path)
 			}
 		case strings.HasSuffix(e.Name(), ".json"):
-			var fc folderChecks
+			var fc folderDisk
 			b, err := os.ReadFile(path)
 			if err != nil {
 				continue

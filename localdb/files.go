@@ -8,8 +8,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/flowq/flowq/flowlog"
 	"github.com/flowq/flowq/partitions"
@@ -26,6 +29,7 @@ type File struct {
 	Size     int64
 	MTime    int64  // Unix nanoseconds
 	absDir   string // the absolute folder, which the check cache is keyed by
+	walked   bool   // found by listing its folder, so the folder's other files are known too
 }
 
 // Text reports whether the file holds text records (.log.gz, or .log when a
@@ -57,19 +61,14 @@ func discover(paths []string) ([]File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("find the current folder: %w", err)
 	}
-	var out []File
-	add := func(p string, info fs.FileInfo) error {
-		o, err := partitions.ParsePath(p)
-		if err != nil && strings.Contains(filepath.ToSlash(p), "AWSLogs/") {
-			return fmt.Errorf("%s: %w", p, err)
-		}
-		dir := filepath.Dir(p)
-		if !filepath.IsAbs(dir) {
-			dir = filepath.Join(cwd, dir)
-		}
-		out = append(out, File{Path: p, Object: o, Unplaced: err != nil, Size: info.Size(), MTime: info.ModTime().UnixNano(), absDir: dir})
-		return nil
+	// Listing is one pass; the stat and key parse of each file, most of the
+	// time over thousands of small files, run on every core.
+	type found struct {
+		path   string
+		entry  fs.DirEntry // nil for a file named directly
+		walked bool
 	}
+	var list []found
 	for _, p := range paths {
 		matches := []string{p}
 		if _, err := os.Stat(p); err != nil && strings.ContainsAny(p, "*?[") {
@@ -88,30 +87,124 @@ func discover(paths []string) ([]File, error) {
 				return nil, err
 			}
 			if !info.IsDir() {
-				if err := add(m, info); err != nil {
-					return nil, err
-				}
+				list = append(list, found{path: m})
 				continue
 			}
 			err = filepath.WalkDir(m, func(path string, d fs.DirEntry, err error) error {
-				if err != nil || d.IsDir() || !flowlog.IsLogFile(d.Name()) {
-					return err
+				if err == nil && !d.IsDir() && flowlog.IsLogFile(d.Name()) {
+					list = append(list, found{path, d, true})
 				}
-				info, err := d.Info()
-				if err != nil {
-					return err
-				}
-				return add(path, info)
+				return err
 			})
 			if err != nil {
 				return nil, fmt.Errorf("walk %s: %w", m, err)
 			}
 		}
 	}
+	out := make([]File, len(list))
+	errs := make([]error, len(list))
+	parallel(len(list), func(i int) {
+		p := list[i].path
+		var info fs.FileInfo
+		var err error
+		if list[i].entry != nil {
+			info, err = list[i].entry.Info()
+		} else {
+			info, err = os.Stat(p)
+		}
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		o, err := partitions.ParsePath(p)
+		if err != nil && strings.Contains(filepath.ToSlash(p), "AWSLogs/") {
+			errs[i] = fmt.Errorf("%s: %w", p, err)
+			return
+		}
+		dir := filepath.Dir(p)
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(cwd, dir)
+		}
+		out[i] = File{Path: p, Object: o, Unplaced: err != nil, Size: info.Size(), MTime: info.ModTime().UnixNano(),
+			absDir: dir, walked: list[i].walked}
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
 	slices.SortFunc(out, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	// The same path given twice (a folder and a file in it) is one file.
 	out = slices.CompactFunc(out, func(a, b File) bool { return a.Path == b.Path })
 	return out, nil
+}
+
+// parallel calls fn(0) … fn(n-1) on every core.
+func parallel(n int, fn func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// globSuffix is what a folder glob matches: the files AWS delivers as text.
+const globSuffix = ".log.gz"
+
+// folderListings are, for each folder whose listing discovery saw whole, the
+// names in it that a folder glob (*.log.gz) matches.
+func folderListings(files []File) map[string][]string {
+	out := map[string][]string{}
+	partial := map[string]bool{}
+	for _, f := range files {
+		if !f.walked {
+			partial[f.absDir] = true
+		}
+		if name := filepath.Base(f.Path); strings.HasSuffix(name, globSuffix) {
+			out[f.absDir] = append(out[f.absDir], name)
+		}
+	}
+	for dir := range partial {
+		delete(out, dir)
+	}
+	return out
+}
+
+// compactPaths names files for DuckDB: a folder glob (folder/*.log.gz) where
+// the files are all that the folder's listing holds for it, each path
+// otherwise. A query binds the list every time it runs, and DuckDB binds
+// thousands of paths in tens of milliseconds, a glob in microseconds. It
+// returns the folders it globbed, which must still hold exactly those files
+// when a query has run (see DB.checkGlobs).
+func compactPaths(files []File, listings map[string][]string) (paths []string, globbed map[string][]string) {
+	byDir := map[string][]File{}
+	var dirs []string
+	for _, f := range files {
+		if byDir[f.absDir] == nil {
+			dirs = append(dirs, f.absDir)
+		}
+		byDir[f.absDir] = append(byDir[f.absDir], f)
+	}
+	globbed = map[string][]string{}
+	for _, dir := range dirs {
+		group := byDir[dir]
+		listing, ok := listings[dir]
+		if ok && len(listing) == len(group) && !strings.ContainsAny(dir, "*?[]{}\\") &&
+			!slices.ContainsFunc(group, func(f File) bool { return !strings.HasSuffix(f.Path, globSuffix) }) {
+			paths = append(paths, filepath.Join(dir, "*"+globSuffix))
+			globbed[dir] = listing
+			continue
+		}
+		for _, f := range group {
+			paths = append(paths, f.Path)
+		}
+	}
+	return paths, globbed
 }
 
 // DuplicateError is one flow-log object reached twice: two copies of a

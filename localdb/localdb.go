@@ -18,6 +18,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -55,9 +56,11 @@ type DB struct {
 
 	mu       sync.Mutex
 	formats  []flowlog.Format
-	headers  map[string]string // first line of cold text files read while planning: a header, or "" for a record
-	assumed  map[string]bool   // cold files whose header is their flow log's first file's, not read
-	known    []BadLine         // bad lines of files checked before, from their Checks
+	listings map[string][]string // folder → the .log.gz names discovery saw in it, for folder globs
+	globbed  map[string][]string // the folders the view reads by glob, and what they held
+	headers  map[string]string   // first line of cold text files read while planning: a header, or "" for a record
+	assumed  map[string]bool     // cold files whose header is their flow log's first file's, not read
+	known    []BadLine           // bad lines of files checked before, from their Checks
 	knownN   int
 	warnings []string
 }
@@ -85,13 +88,20 @@ func open(ctx context.Context, paths []string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &DB{opts: opts, layout: chooseLayout(all, opts.Layout), found: found(all),
+	d := &DB{opts: opts, layout: chooseLayout(all, opts.Layout), found: found(all), listings: folderListings(all),
 		cache: newCheckCache(opts.CheckCache), scans: newScans(opts.Strict), headers: map[string]string{}, assumed: map[string]bool{}}
 	for _, f := range all {
 		if opts.Window == nil || f.Unplaced || opts.Window.Selects(f.Object) {
 			d.files = append(d.files, f)
 		}
 	}
+	var dirs []string
+	for _, f := range d.files {
+		if f.Text() && (len(dirs) == 0 || dirs[len(dirs)-1] != f.absDir) {
+			dirs = append(dirs, f.absDir)
+		}
+	}
+	d.cache.preload(slices.Compact(dirs))
 	if d.duck, err = openDuck(ctx, opts); err != nil {
 		return nil, err
 	}
@@ -196,7 +206,7 @@ func (d *DB) check(f File) (Check, bool) {
 // says their partition values, and the rest through flowq's reader.
 type formatReads struct {
 	format flowlog.Format
-	csv    map[csvKey][]string
+	csv    map[csvKey][]File
 	scan   []File
 	known  map[string]bool
 }
@@ -210,16 +220,29 @@ func (d *DB) plan(ctx context.Context) error {
 		return err
 	}
 	var order []*formatReads
-	byFormat := map[string]*formatReads{}
-	reads := func(format flowlog.Format) *formatReads {
-		key := format.Header()
-		r := byFormat[key]
-		if r == nil {
-			r = &formatReads{format: format, csv: map[csvKey][]string{}, known: map[string]bool{}}
-			byFormat[key] = r
-			order = append(order, r)
+	byHeader := map[string]*formatReads{} // by the header line as written, or "" for the fallback format
+	reads := func(f File, header string) (*formatReads, error) {
+		if r := byHeader[header]; r != nil {
+			return r, nil
 		}
-		return r
+		format := d.opts.Format
+		if header != "" {
+			var err error
+			if format, err = flowlog.ParseHeader(header); err != nil {
+				return nil, fmt.Errorf("%s: line 1: %w", f.Path, err)
+			}
+		}
+		// Two header lines can spell one format (column names for field names).
+		for _, r := range order {
+			if r.format.Equal(format) {
+				byHeader[header] = r
+				return r, nil
+			}
+		}
+		r := &formatReads{format: format, csv: map[csvKey][]File{}, known: map[string]bool{}}
+		byHeader[header] = r
+		order = append(order, r)
+		return r, nil
 	}
 	d.mu.Lock()
 	d.known, d.knownN, d.formats = nil, 0, nil
@@ -247,17 +270,13 @@ func (d *DB) plan(ctx context.Context) error {
 		if warm {
 			header = ch.Header
 		}
-		format := d.opts.Format
-		if header != "" {
-			var err error
-			if format, err = flowlog.ParseHeader(header); err != nil {
-				return fmt.Errorf("%s: line 1: %w", f.Path, err)
-			}
+		r, err := reads(f, header)
+		if err != nil {
+			return err
 		}
-		r := reads(format)
 		if warm && ch.Plain {
 			key := csvKey{header: header != "", placed: !f.Unplaced}
-			r.csv[key] = append(r.csv[key], f.Path)
+			r.csv[key] = append(r.csv[key], f)
 			continue
 		}
 		r.scan = append(r.scan, f)
@@ -267,11 +286,14 @@ func (d *DB) plan(ctx context.Context) error {
 		return strictErr
 	}
 	var sqls []string
+	d.globbed = map[string][]string{}
 	for _, r := range order {
 		d.addFormat(r.format)
 		for _, key := range []csvKey{{true, true}, {true, false}, {false, true}, {false, false}} {
 			if files := r.csv[key]; len(files) > 0 {
-				sqls = append(sqls, csvSelect(r.format, files, key.header, d.partitionSQL(key.placed, r.format)))
+				paths, globbed := compactPaths(files, d.listings)
+				maps.Copy(d.globbed, globbed)
+				sqls = append(sqls, csvSelect(r.format, paths, key.header, d.partitionSQL(key.placed, r.format)))
 			}
 		}
 		if len(r.scan) > 0 {
@@ -297,6 +319,29 @@ func (d *DB) plan(ctx context.Context) error {
 	return nil
 }
 
+// checkGlobs reports whether the folders the view reads by glob still hold
+// exactly the files planned; a folder that changed is listed file by file
+// from then on. A file that arrived in a globbed folder after discovery would
+// otherwise be read by DuckDB without ever being checked.
+func (d *DB) checkGlobs() bool {
+	same := true
+	for dir, planned := range d.globbed {
+		entries, err := os.ReadDir(dir)
+		var now []string
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), globSuffix) {
+				now = append(now, e.Name())
+			}
+		}
+		if err != nil || !slices.Equal(now, slices.Sorted(slices.Values(planned))) {
+			delete(d.listings, dir)
+			same = false
+		}
+	}
+	return same
+}
+
+// partitionSQL is the partition columns of a CSV read.
 func (d *DB) partitionSQL(placed bool, format flowlog.Format) []string {
 	if placed {
 		return partitionsFromName(d.layout)
@@ -421,7 +466,7 @@ func (d *DB) warnUnknownFields(reads []*formatReads) {
 		for _, files := range r.csv {
 			n += len(files)
 			if example == "" {
-				example = files[0]
+				example = files[0].Path
 			}
 		}
 		for _, fd := range r.format.Fields() {
@@ -471,9 +516,12 @@ func (d *DB) remember() {
 	d.scans.mu.Lock()
 	checked := maps.Clone(d.scans.checked)
 	d.scans.mu.Unlock()
+	if len(checked) == 0 {
+		return
+	}
 	for _, f := range d.files {
 		if ch, ok := checked[f.Path]; ok {
-			if cached, ok := d.cache.get(f); !ok || !slices.Equal(cached.BadLines, ch.BadLines) || cached.Records != ch.Records || cached.Plain != ch.Plain {
+			if cached, ok := d.cache.get(f); !ok || !reflect.DeepEqual(cached, ch) {
 				d.cache.put(f, ch)
 			}
 		}

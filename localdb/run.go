@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"net/netip"
 	"strings"
@@ -81,16 +82,19 @@ const maxReplans = 3
 func (d *DB) RunSQL(ctx context.Context, query string, args ...any) (*queries.Result, error) {
 	started := time.Now()
 	for attempt := 0; ; attempt++ {
-		err := d.checkReadOnly(query)
+		res, err := d.query(ctx, query, args...)
 		if errors.As(err, new(*ReadOnlyError)) {
 			return nil, err
 		}
-		var res *queries.Result
-		if err == nil {
-			res, err = d.query(ctx, query, args...)
-		}
 		failure, misfits := d.scans.takeFailure()
 		switch {
+		case err == nil && !d.checkGlobs() && attempt < maxReplans:
+			// A globbed folder changed while the query ran: read the files
+			// planned, one by one, and run it again.
+			if err := d.plan(ctx); err != nil {
+				return nil, err
+			}
+			continue
 		case err == nil:
 			d.remember()
 			res.Provenance = queries.Provenance{
@@ -133,28 +137,69 @@ func (d *DB) size() int64 {
 	return n
 }
 
-// query runs SQL and reads its whole result.
+// query prepares SQL, which binds it, refuses it unless it is a query, and
+// runs that same prepared statement, reading its whole result: one bind, and
+// no window between the check and the run. Prepare takes exactly one
+// statement, so nothing can hide behind a first harmless one.
 func (d *DB) query(ctx context.Context, query string, args ...any) (*queries.Result, error) {
-	rows, err := d.duck.conn.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	types, err := rows.ColumnTypes()
-	if err != nil {
-		return nil, err
-	}
+	var res *queries.Result
+	err := d.duck.conn.Raw(func(dc any) error {
+		stmt, err := dc.(*duckdb.Conn).Prepare(query)
+		switch {
+		case err != nil && strings.Contains(err.Error(), "multi-statement"):
+			return &ReadOnlyError{"flowq runs one SQL statement at a time: remove the others (and the ';' between them)"}
+		case err != nil && !startsLikeQuery(query):
+			return &ReadOnlyError{notAQuery} // refused by DuckDB's confinement; said plainly
+		case err != nil:
+			return err
+		}
+		defer stmt.Close()
+		ds := stmt.(*duckdb.Stmt)
+		kind, err := ds.StatementType()
+		if err != nil {
+			return err
+		}
+		switch kind {
+		case duckdb.STATEMENT_TYPE_SELECT, duckdb.STATEMENT_TYPE_EXPLAIN:
+		case duckdb.STATEMENT_TYPE_LOAD:
+			return &ReadOnlyError{"INSTALL and LOAD are refused: flowq never downloads or loads DuckDB extensions (parquet, json and icu are built in)"}
+		default:
+			return &ReadOnlyError{notAQuery}
+		}
+		named := make([]driver.NamedValue, len(args))
+		for i, a := range args {
+			named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+		}
+		rows, err := ds.QueryContext(ctx, named)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		res, err = readRows(rows)
+		return err
+	})
+	return res, err
+}
+
+// readRows reads a driver's rows into a Result.
+func readRows(rows driver.Rows) (*queries.Result, error) {
 	res := &queries.Result{}
-	for _, t := range types {
-		res.Columns = append(res.Columns, queries.Column{Name: t.Name(), Type: t.DatabaseTypeName()})
+	names := rows.Columns()
+	typed, _ := rows.(driver.RowsColumnTypeDatabaseTypeName)
+	for i, name := range names {
+		col := queries.Column{Name: name}
+		if typed != nil {
+			col.Type = typed.ColumnTypeDatabaseTypeName(i)
+		}
+		res.Columns = append(res.Columns, col)
 	}
-	vals := make([]any, len(types))
-	ptrs := make([]any, len(types))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
+	vals := make([]driver.Value, len(names))
+	for {
+		err := rows.Next(vals)
+		if errors.Is(err, io.EOF) {
+			return res, nil
+		}
+		if err != nil {
 			return nil, err
 		}
 		row := make([]any, len(vals))
@@ -163,10 +208,6 @@ func (d *DB) query(ctx context.Context, query string, args ...any) (*queries.Res
 		}
 		res.Rows = append(res.Rows, row)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return res, nil
 }
 
 // replan reads the headers of every assumed file of the flow logs whose
@@ -195,35 +236,6 @@ func (d *DB) replan(ctx context.Context, misfits map[string]bool) error {
 type ReadOnlyError struct{ Reason string }
 
 func (e *ReadOnlyError) Error() string { return e.Reason }
-
-// checkReadOnly prepares the SQL (which only binds it) to learn what kind of
-// statement it is. Prepare takes exactly one statement, so nothing can hide
-// behind a first harmless one.
-func (d *DB) checkReadOnly(query string) error {
-	return d.duck.conn.Raw(func(dc any) error {
-		stmt, err := dc.(*duckdb.Conn).Prepare(query)
-		switch {
-		case err != nil && strings.Contains(err.Error(), "multi-statement"):
-			return &ReadOnlyError{"flowq runs one SQL statement at a time: remove the others (and the ';' between them)"}
-		case err != nil && !startsLikeQuery(query):
-			return &ReadOnlyError{notAQuery} // refused by DuckDB's confinement, said plainly
-		case err != nil:
-			return &SQLError{Err: err}
-		}
-		defer stmt.Close()
-		kind, err := stmt.(*duckdb.Stmt).StatementType()
-		if err != nil {
-			return &SQLError{Err: err}
-		}
-		switch kind {
-		case duckdb.STATEMENT_TYPE_SELECT, duckdb.STATEMENT_TYPE_EXPLAIN:
-			return nil
-		case duckdb.STATEMENT_TYPE_LOAD:
-			return &ReadOnlyError{"INSTALL and LOAD are refused: flowq never downloads or loads DuckDB extensions (parquet, json and icu are built in)"}
-		}
-		return &ReadOnlyError{notAQuery}
-	})
-}
 
 const notAQuery = "only queries run over flow_logs (SELECT, WITH, VALUES, DESCRIBE, SUMMARIZE, SHOW, EXPLAIN): " +
 	"flowq does not create, change, copy, attach or export anything"
