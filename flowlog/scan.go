@@ -1,9 +1,9 @@
 package flowlog
 
 import (
-	gzip "github.com/klauspost/compress/gzip"
 	"context"
 	"fmt"
+	gzip "github.com/klauspost/compress/gzip"
 	"io"
 	"io/fs"
 	"os"
