@@ -90,7 +90,11 @@ func discover(paths []string) ([]File, error) {
 				list = append(list, found{path: m})
 				continue
 			}
-			err = filepath.WalkDir(m, func(path string, d fs.DirEntry, err error) error {
+			root := m
+			if !strings.HasSuffix(root, string(filepath.Separator)) {
+				root += string(filepath.Separator) // walks a folder named by a symbolic link too
+			}
+			err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 				if err == nil && !d.IsDir() && flowlog.IsLogFile(d.Name()) {
 					list = append(list, found{path, d, true})
 				}

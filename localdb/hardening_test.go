@@ -393,7 +393,8 @@ func TestReadOnlySQL(t *testing.T) {
 }
 
 // TestGlobCharactersInPaths: a folder whose name has glob characters is a
-// path; a pattern that names no existing path is a glob.
+// path; a pattern that names no existing path is a glob; a folder named by a
+// symbolic link is read.
 func TestGlobCharactersInPaths(t *testing.T) {
 	root := t.TempDir()
 	dir := filepath.Join(root, "flows [copy]")
@@ -405,6 +406,15 @@ func TestGlobCharactersInPaths(t *testing.T) {
 	db = open(t, []string{filepath.Join(root, "flows*", "*.log.gz")}, localdb.Options{})
 	if n, err := count(t, db, ""); err != nil || n != 1 {
 		t.Errorf("glob: %d %v", n, err)
+	}
+	// A folder named by a symbolic link is read.
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Fatal(err)
+	}
+	db = open(t, []string{link}, localdb.Options{})
+	if n, err := count(t, db, ""); err != nil || n != 1 {
+		t.Errorf("symbolic link: %d %v", n, err)
 	}
 }
 

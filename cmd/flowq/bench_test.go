@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -14,9 +13,6 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/duckdb/duckdb-go/v2"
-
-	"github.com/flowq/flowq/queries"
 	"github.com/flowq/flowq/sample"
 )
 
@@ -114,88 +110,81 @@ func firstField(out string, header bool) string {
 	return strings.FieldsFunc(lines[0], func(r rune) bool { return r == ',' || r == ' ' })[0]
 }
 
-// BenchmarkTopRejected20M: top-rejected-destinations over 20M records (7 days,
-// 2,016 files in AWS's default layout) by flowq run, by the same SQL
-// hand-written against DuckDB's read_csv, by zcat | awk, and by flowq run over
-// the Parquet cache.
-func BenchmarkTopRejected20M(b *testing.B) {
-	dir, truth := benchData(b, "20m", sample.Options{Days: 7, Seed: 1, Records: 20_000_000})
-	want := truth.TopRejectedDestinations[0].Dstaddr
-	bin := flowqBinary(b)
-	warm := b.TempDir()
-	check := func(b *testing.B, got string) {
-		if got != want {
-			b.Fatalf("top destination %s, want %s", got, want)
-		}
+// shapes are the trees BENCHMARKS.md measures, laid out as AWS writes them:
+// 5-minute files in daily folders.
+var shapes = []struct {
+	name string
+	opts sample.Options
+}{
+	{"7d-2016x1.1k", sample.Options{Days: 7, Seed: 2, Records: 2_300_000}},
+	{"7d-2016x10k", sample.Options{Days: 7, Seed: 1, Records: 20_000_000}},
+	{"30d-8640x300", sample.Options{Days: 30, Seed: 3, Records: 2_600_000}},
+}
+
+// readcsvBinary builds the reference: the same query hand-written against
+// DuckDB's read_csv (testdata/readcsv), run as its own process like flowq.
+func readcsvBinary(b *testing.B) string {
+	b.Helper()
+	bin := filepath.Join(b.TempDir(), "readcsv")
+	if out, err := exec.Command("go", "build", "-o", bin, "./testdata/readcsv").CombinedOutput(); err != nil {
+		b.Fatalf("build: %v\n%s", err, out)
 	}
-	run := []string{bin, "run", "top-rejected-destinations", "--local", dir, "-o", "csv"}
-	b.Run("flowq-run-first", func(b *testing.B) {
-		fresh := func() []string { return cacheHome(b.TempDir())() }
-		check(b, firstField(runTimed(b, fresh, run...), true))
-	})
-	b.Run("flowq-run", func(b *testing.B) {
-		if err := exec.Command(run[0], run[1:]...).Run(); err != nil {
-			b.Fatal(err)
+	return bin
+}
+
+// BenchmarkTopRejected: top-rejected-destinations over each shape, side by
+// side: flowq over files it never saw (cold: every gzip stream and line
+// checked as the query reads them), flowq over files it checked before
+// (warm), the same SQL hand-written against DuckDB's read_csv, zcat | awk
+// computing the same answer, and flowq over the Parquet cache of the tree.
+//
+//	FLOWQ_BENCH_DATA=/tmp/fb go test ./cmd/flowq -run '^$' -bench TopRejected -benchtime 5x -timeout 60m
+func BenchmarkTopRejected(b *testing.B) {
+	bin, ref := flowqBinary(b), readcsvBinary(b)
+	for _, shape := range shapes {
+		dir, truth := benchData(b, shape.name, shape.opts)
+		want := truth.TopRejectedDestinations[0].Dstaddr
+		check := func(b *testing.B, got string) {
+			if got != want {
+				b.Fatalf("top destination %s, want %s", got, want)
+			}
 		}
-		warmCmd := exec.Command(run[0], run[1:]...)
-		warmCmd.Env = append(os.Environ(), cacheHome(warm)()...)
-		if err := warmCmd.Run(); err != nil {
-			b.Fatal(err)
-		}
-		check(b, firstField(runTimed(b, cacheHome(warm), run...), true))
-	})
-	b.Run("duckdb-read_csv", func(b *testing.B) {
-		q, _ := queries.Default().Get("top-rejected-destinations@1")
-		vals, _ := q.Resolve(nil)
-		r, err := q.Render(queries.RenderOptions{Dialect: queries.DuckDB, Params: vals})
-		if err != nil {
-			b.Fatal(err)
-		}
-		readCSV := `read_csv('` + dir + `/AWSLogs/*/vpcflowlogs/*/*/*/*/*.log.gz', delim = ' ', header = false, skip = 1,
-			auto_detect = false, nullstr = '-', columns = {'version': 'INTEGER', 'account_id': 'VARCHAR', 'interface_id': 'VARCHAR',
-			'srcaddr': 'VARCHAR', 'dstaddr': 'VARCHAR', 'srcport': 'INTEGER', 'dstport': 'INTEGER', 'protocol': 'INTEGER',
-			'packets': 'BIGINT', 'bytes': 'BIGINT', 'start': 'BIGINT', 'end': 'BIGINT', 'action': 'VARCHAR', 'log_status': 'VARCHAR'})`
-		handWritten := strings.Replace(r.SQL, "FROM flow_logs", "FROM "+readCSV, 1)
-		db, err := sql.Open("duckdb", "")
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer db.Close()
-		var dst string
-		for b.Loop() {
-			rows, err := db.Query(handWritten, r.Args...)
-			if err != nil {
+		run := []string{bin, "run", "top-rejected-destinations", "--local", dir, "-o", "csv"}
+		b.Run(shape.name+"/flowq-cold", func(b *testing.B) {
+			fresh := func() []string { return cacheHome(b.TempDir())() }
+			check(b, firstField(runTimed(b, fresh, run...), true))
+		})
+		warm := b.TempDir()
+		b.Run(shape.name+"/flowq-warm", func(b *testing.B) {
+			cmd := exec.Command(run[0], run[1:]...)
+			cmd.Env = append(os.Environ(), cacheHome(warm)()...)
+			if err := cmd.Run(); err != nil {
 				b.Fatal(err)
 			}
-			rows.Next()
-			var rest [5]any
-			if err := rows.Scan(&dst, &rest[0], &rest[1], &rest[2], &rest[3], &rest[4]); err != nil {
-				b.Fatal(err)
+			check(b, firstField(runTimed(b, cacheHome(warm), run...), true))
+		})
+		b.Run(shape.name+"/read_csv", func(b *testing.B) {
+			check(b, firstField(runTimed(b, nil, ref, dir, "top-rejected-destinations"), true))
+		})
+		b.Run(shape.name+"/zcat-awk", func(b *testing.B) {
+			check(b, firstField(runTimed(b, nil, "sh", "-c", topRejectedAwk, "sh", dir), false))
+		})
+		b.Run(shape.name+"/flowq-parquet", func(b *testing.B) {
+			cache := dir + "-parquet"
+			if _, err := os.Stat(cache); err != nil {
+				if out, err := exec.Command(bin, "import", dir, "--to", cache).CombinedOutput(); err != nil {
+					b.Fatalf("import: %v\n%s", err, out)
+				}
 			}
-			for rows.Next() {
-			}
-			rows.Close()
-		}
-		check(b, dst)
-	})
-	b.Run("zcat-awk", func(b *testing.B) {
-		check(b, firstField(runTimed(b, nil, "sh", "-c", topRejectedAwk, "sh", dir), false))
-	})
-	b.Run("flowq-run-parquet", func(b *testing.B) {
-		cache := dir + "-parquet"
-		if _, err := os.Stat(cache); err != nil {
-			if out, err := exec.Command(bin, "import", dir, "--to", cache).CombinedOutput(); err != nil {
-				b.Fatalf("import: %v\n%s", err, out)
-			}
-		}
-		check(b, firstField(runTimed(b, cacheHome(warm), bin, "run", "top-rejected-destinations", "--local", cache, "-o", "csv"), true))
-	})
+			check(b, firstField(runTimed(b, cacheHome(warm), bin, "run", "top-rejected-destinations", "--local", cache, "-o", "csv"), true))
+		})
+	}
 }
 
 // BenchmarkImport7Days: flowq import of 7 days at ~2.3M records (2,016 files),
 // first time (every file checked), against zcat | awk reading the same files.
 func BenchmarkImport7Days(b *testing.B) {
-	dir, truth := benchData(b, "7d-2.3m", sample.Options{Days: 7, Seed: 2, Records: 2_300_000})
+	dir, truth := benchData(b, shapes[0].name, shapes[0].opts)
 	bin := flowqBinary(b)
 	dest := filepath.Join(b.TempDir(), "parquet")
 	// Each import starts from nothing: no cache folder, no checked files.
@@ -222,7 +211,7 @@ func BenchmarkImport7Days(b *testing.B) {
 // BenchmarkWindowPruning30Days: a 1-hour window over 30 days of data (8,640
 // files) reads only the files that can hold its records.
 func BenchmarkWindowPruning30Days(b *testing.B) {
-	dir, truth := benchData(b, "30d", sample.Options{Days: 30, Seed: 3, Records: 300_000})
+	dir, truth := benchData(b, shapes[2].name, shapes[2].opts)
 	bin := flowqBinary(b)
 	from := truth.Start.Add(15*24*time.Hour + 10*time.Hour)
 	out := runTimed(b, cacheHome(b.TempDir()), bin, "run", "rejects-over-time", "--local", dir,
