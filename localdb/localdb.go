@@ -84,8 +84,21 @@ func Open(ctx context.Context, paths []string, opts Options) (*DB, error) {
 
 // open is Open without the confinement: import writes Parquet files.
 func open(ctx context.Context, paths []string, opts Options) (*DB, error) {
+	// DuckDB starts while the files are listed: each takes about as long.
+	type opened struct {
+		duck *duck
+		err  error
+	}
+	ducks := make(chan opened, 1)
+	go func() {
+		d, err := openDuck(ctx, opts)
+		ducks <- opened{d, err}
+	}()
 	all, err := discover(paths)
 	if err != nil {
+		if o := <-ducks; o.err == nil {
+			o.duck.Close()
+		}
 		return nil, err
 	}
 	d := &DB{opts: opts, layout: chooseLayout(all, opts.Layout), found: found(all), listings: folderListings(all),
@@ -102,9 +115,11 @@ func open(ctx context.Context, paths []string, opts Options) (*DB, error) {
 		}
 	}
 	d.cache.preload(slices.Compact(dirs))
-	if d.duck, err = openDuck(ctx, opts); err != nil {
-		return nil, err
+	o := <-ducks
+	if o.err != nil {
+		return nil, o.err
 	}
+	d.duck = o.duck
 	if err := d.setUp(ctx); err != nil {
 		d.Close()
 		return nil, err

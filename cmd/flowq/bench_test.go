@@ -94,7 +94,7 @@ func cacheHome(dir string) func() []string {
 
 // topRejectedAwk is top-rejected-destinations in awk over the default format:
 // rejects, packets, distinct sources, first start and last end per destination.
-const topRejectedAwk = `find "$1" -name '*.log.gz' -print0 | xargs -0 zcat | awk '
+const topRejectedAwk = `find "$1/" -name '*.log.gz' -print0 | xargs -0 zcat | awk '
 $13 == "REJECT" { d = $5; n[d]++; p[d] += $9
   if (!((d, $4) in seen)) { seen[d, $4] = 1; s[d]++ }
   if (!(d in f) || $11 < f[d]) f[d] = $11

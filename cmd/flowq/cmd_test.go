@@ -329,6 +329,48 @@ func TestSQL(t *testing.T) {
 	}
 }
 
+// TestSQLReadOnly: SQL that is not a query is refused as a usage error,
+// with the reason, and no file is written.
+func TestSQLReadOnly(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errOut := runArgs("sample", "--out", dir, "--records", "500", "--scenario", "icmp"); code != 0 {
+		t.Fatal(errOut)
+	}
+	out := filepath.Join(t.TempDir(), "x.csv")
+	for sql, want := range map[string]string{
+		"COPY (SELECT 1) TO '" + out + "'":       "flowq: only queries run over flow_logs",
+		"INSTALL httpfs":                         "flowq: INSTALL and LOAD are refused",
+		"SELECT 1; DROP VIEW flow_logs":          "flowq: flowq runs one SQL statement at a time",
+		"SELECT * FROM read_text('" + out + "')": "Permission Error",
+	} {
+		code, stdout, errOut := runArgs("sql", sql, "--local", dir)
+		if code == 0 || stdout != "" || !strings.Contains(errOut, want) {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want %q", sql, code, stdout, errOut, want)
+		}
+		if !strings.Contains(want, "Permission") && code != exitUsage {
+			t.Errorf("%s: exit %d, want %d", sql, code, exitUsage)
+		}
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("COPY wrote a file")
+	}
+}
+
+// TestRunReportsData: warnings about the data (an unknown header field) and
+// bad lines found by the first query are on stderr.
+func TestRunReportsData(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "123456789012_vpcflowlogs_us-east-1_fl-1234abcd_20260105T1000Z_fe123456.log")
+	os.WriteFile(file, []byte("version srcaddr dstaddr action log-statos\n2 10.0.0.1 10.0.0.2 REJECT OK\n2 10.0.0.1 10.0.0.2 DROP OK\n"), 0o644)
+	code, stdout, errOut := runArgs("sql", "SELECT count(*) AS n FROM flow_logs", "--local", dir, "-o", "csv")
+	want := "warning: log-statos in 1 file(s), e.g. " + file + ": not a known field; did you mean log-status? " +
+		"Column log_status is NULL in those files; it is read as text column log_statos\n" +
+		"bad line skipped: " + file + `: line 3: field action: "DROP": not one of ACCEPT, REJECT or -` + "\n"
+	if code != 0 || stdout != "n\n1\n" || !strings.HasPrefix(errOut, want) {
+		t.Errorf("exit %d, stdout %q, stderr %q\nwant prefix %q", code, stdout, errOut, want)
+	}
+}
+
 // TestMain points the user's folders at a temporary one, so that no test
 // (nor a command run through the real factory) writes into the real cache.
 func TestMain(m *testing.M) {

@@ -31,7 +31,11 @@ DIR/unplaced/, one Parquet file each.
 Every good record is written and the count checked; bad lines are reported (--strict fails on
 them). A manifest in DIR (.flowq-import.json) lists the source files of each Parquet file, with
 their sizes and modification times: importing again after a new download rewrites only the
-folders whose sources changed and leaves the others alone.`,
+folders whose sources changed and leaves the others alone, writes again a cache file that was
+lost, and removes one whose sources were deleted, so the cache never answers with data its
+source no longer has. Each Parquet file also records the flow-log objects it holds, so that
+reading a cache together with its source is refused rather than counted twice; for the same
+reason DIR may not be inside an input, nor hold one.`,
 		Example: `  flowq import ./flows --to ./flows-parquet
   flowq run top-rejected-destinations --local ./flows-parquet --since 1d`,
 		Args: cobra.MinimumNArgs(1),

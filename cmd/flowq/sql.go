@@ -1,10 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
+	"github.com/flowq/flowq/localdb"
 	"github.com/flowq/flowq/report"
 )
 
@@ -25,7 +27,11 @@ func newCmdSQL(f *Factory, runF func(*SQLOptions) error) *cobra.Command {
 		Long: `Run SQL over the flow_logs view of local files: one typed column per field ('-' is NULL)
 plus the layout's partition columns. A time window (--from/--to or --since) reads only the
 files that can hold records of that window; filter on start/"end" for the exact window.
-Bad lines are counted and reported on stderr; --strict makes them an error.`,
+Bad lines are counted and reported on stderr; --strict makes them an error.
+
+The SQL only reads: one statement, a query (SELECT, WITH, VALUES, DESCRIBE, SUMMARIZE, SHOW,
+EXPLAIN). DuckDB may read the --local files and nothing else: no other file, no extension
+installed or loaded, no setting changed. Anything else is refused (exit 2).`,
 		Example: `  flowq sql "SELECT dstaddr, count(*) FROM flow_logs WHERE action = 'REJECT' GROUP BY 1 ORDER BY 2 DESC LIMIT 5" --local ./flows`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -61,6 +67,9 @@ func sqlRun(cmd *cobra.Command, opts *SQLOptions) error {
 	defer db.Close()
 	res, err := db.RunSQL(ctx, opts.Query)
 	reportData(opts.Factory.IO.ErrOut, db.Warnings(), db.BadLines(), db.BadLineCount())
+	if errors.As(err, new(*localdb.ReadOnlyError)) {
+		return usageError{err}
+	}
 	if err != nil {
 		return fmt.Errorf("query: %w", err)
 	}
