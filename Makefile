@@ -25,3 +25,5 @@ fuzz:
 	$(GO) test ./flowlog -run '^$$' -fuzz '^FuzzParseFormat$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./flowlog -run '^$$' -fuzz '^FuzzParseRecord$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./partitions -run '^$$' -fuzz '^FuzzParseKey$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./partitions -run '^$$' -fuzz '^FuzzSplitName$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./localdb -run '^$$' -fuzz '^FuzzCSVAgreesWithReader$$' -fuzztime $(FUZZTIME)

@@ -77,6 +77,47 @@ func OpenText(path string) (io.ReadCloser, error) {
 	return gzipFile{zr, f}, nil
 }
 
+// TextOpener opens text log files one after another, reusing its
+// decompressor: a scan over thousands of small files would otherwise make a
+// new one, tens of kilobytes, for each.
+type TextOpener struct {
+	file *os.File
+	zr   *gzip.Reader
+}
+
+// Open closes the file opened before and opens path, as OpenText does.
+func (o *TextOpener) Open(path string) (io.Reader, error) {
+	o.Close()
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	o.file = f
+	if !strings.HasSuffix(path, ".gz") {
+		return f, nil
+	}
+	if o.zr == nil {
+		o.zr, err = gzip.NewReader(f)
+	} else {
+		err = o.zr.Reset(f)
+	}
+	if err != nil {
+		o.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return o.zr, nil
+}
+
+// Close closes the file opened last.
+func (o *TextOpener) Close() error {
+	if o.file == nil {
+		return nil
+	}
+	err := o.file.Close()
+	o.file = nil
+	return err
+}
+
 type gzipFile struct {
 	*gzip.Reader
 	file *os.File

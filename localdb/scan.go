@@ -196,7 +196,7 @@ func (src *scanSource) NewLocalState() any { return &scanState{} }
 // scanState is one thread's position: the file it is reading.
 type scanState struct {
 	file          *File
-	closer        io.Closer
+	opener        flowlog.TextOpener
 	rd            *flowlog.Reader
 	mapped        flowlog.Format // the format colOf was made for
 	mappedHeaders int            // the reader's header count when it was made
@@ -279,7 +279,7 @@ func (src *scanSource) openNext(st *scanState) (bool, error) {
 		return false, nil
 	}
 	f := &src.g.files[i]
-	r, err := flowlog.OpenText(f.Path)
+	r, err := st.opener.Open(f.Path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) {
 			return false, src.s.fail(fmt.Errorf("read %s: %w", f.Path, err))
@@ -291,7 +291,7 @@ func (src *scanSource) openNext(st *scanState) (bool, error) {
 	} else {
 		st.rd.Reset(r, src.g.fallback)
 	}
-	st.file, st.closer, st.mapped = f, r, flowlog.Format{}
+	st.file, st.mapped = f, flowlog.Format{}
 	st.colOf, st.fieldOf, st.mappedHeaders = nil, nil, -1
 	st.partVals = st.partVals[:0]
 	if !f.Unplaced {
@@ -460,8 +460,6 @@ func plain(rd *flowlog.Reader, bad int) bool {
 }
 
 func (src *scanSource) close(st *scanState) {
-	if st.closer != nil {
-		st.closer.Close()
-	}
-	st.file, st.closer, st.fileBad, st.badN, st.records = nil, nil, st.fileBad[:0], 0, 0
+	st.opener.Close()
+	st.file, st.fileBad, st.badN, st.records = nil, st.fileBad[:0], 0, 0
 }

@@ -51,26 +51,66 @@ func (o Object) Name() string {
 const nameTime = "20060102T1504Z"
 
 var (
-	nameRE = regexp.MustCompile("^" + NamePattern)
-	dateRE = regexp.MustCompile(`^\d{4}$|^\d{2}$`)
+	nameRE = regexp.MustCompile("^" + NamePattern) // the specification splitName implements; tested
 )
 
 // ParseName parses a file name alone (for files outside their S3 folders).
 // The returned Object has no layout or root.
 func ParseName(name string) (Object, error) {
-	m := nameRE.FindStringSubmatch(name)
-	if m == nil {
+	o, ts, ok := splitName(name)
+	if !ok {
 		return Object{}, fmt.Errorf("file name %q: want {account}_vpcflowlogs_{region}_{flow-log-id}_{YYYYMMDDTHHmmZ}_{hash}.log.gz or .log.parquet", name)
 	}
-	t, err := time.Parse(nameTime, m[4])
+	t, err := time.Parse(nameTime, ts)
 	if err != nil {
-		return Object{}, fmt.Errorf("file name %q: time %s: %w", name, m[4], err)
+		return Object{}, fmt.Errorf("file name %q: time %s: %w", name, ts, err)
 	}
+	o.Time = t
+	return o, nil
+}
+
+// splitName matches a whole name against NamePattern without a regular
+// expression (discovery parses every name of a tree, and the expression cost
+// most of that); a test holds the two to the same answers. It returns the
+// object without its time, and the time's text.
+func splitName(name string) (o Object, ts string, ok bool) {
+	parts := strings.Split(name, "_")
+	if len(parts) != 6 || parts[1] != "vpcflowlogs" {
+		return Object{}, "", false
+	}
+	account, region, id, ts, last := parts[0], parts[2], parts[3], parts[4], parts[5]
+	dot := strings.IndexByte(last, '.')
+	if dot < 0 {
+		return Object{}, "", false
+	}
+	hash, ext := last[:dot], last[dot:]
 	ff := Text
-	if strings.HasSuffix(m[6], "parquet") {
+	switch ext {
+	case ".log.gz", ".log":
+	case ".log.parquet", ".gz.parquet", ".parquet":
 		ff = Parquet
+	default:
+		return Object{}, "", false
 	}
-	return Object{Account: m[1], Region: m[2], FlowLogID: m[3], Time: t, Hash: m[5], Format: ff}, nil
+	lower := func(c byte) bool { return c >= 'a' && c <= 'z' }
+	digit := func(c byte) bool { return c >= '0' && c <= '9' }
+	alnum := func(c byte) bool { return lower(c) || digit(c) || c >= 'A' && c <= 'Z' }
+	regionChar := func(c byte) bool { return lower(c) || digit(c) || c == '-' }
+	ok = (account == "unknown" || len(account) == 12 && all(account, digit)) &&
+		region != "" && all(region, regionChar) &&
+		len(id) > 3 && id[:3] == "fl-" && all(id[3:], alnum) &&
+		len(ts) == 14 && all(ts[:8], digit) && ts[8] == 'T' && all(ts[9:13], digit) && ts[13] == 'Z' &&
+		hash != "" && all(hash, alnum)
+	return Object{Account: account, Region: region, FlowLogID: id, Hash: hash, Format: ff}, ts, ok
+}
+
+func all(s string, is func(byte) bool) bool {
+	for i := 0; i < len(s); i++ {
+		if !is(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // ParseKey parses an S3 object key, or a slash-separated path that contains the
@@ -127,7 +167,7 @@ func ParseKey(key string) (Object, error) {
 		return Object{}, fmt.Errorf("key %q: folders say account %s region %s but the file name says %s %s", key, account, region, o.Account, o.Region)
 	}
 	for _, p := range dateParts {
-		if !dateRE.MatchString(p) {
+		if (len(p) != 2 && len(p) != 4) || !all(p, func(c byte) bool { return c >= '0' && c <= '9' }) {
 			return Object{}, fmt.Errorf("key %q: date folder %q is not a number", key, p)
 		}
 	}

@@ -5,6 +5,7 @@ package partitions
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -64,20 +65,44 @@ func (l Layout) FolderStart(t time.Time) time.Time {
 func (l Layout) Folder(root, account, region string, t time.Time) string {
 	t = t.UTC()
 	y, m, d := t.Date()
-	var s string
-	if l.Hive {
-		s = fmt.Sprintf("%sAWSLogs/aws-account-id=%s/aws-service=vpcflowlogs/aws-region=%s/year=%04d/month=%02d/day=%02d/",
-			root, account, region, y, int(m), d)
-		if l.PerHour {
-			s += fmt.Sprintf("hour=%02d/", t.Hour())
+	// Appended rather than formatted: discovery checks every file's folder.
+	b := make([]byte, 0, len(root)+len(account)+len(region)+96)
+	b = append(b, root...)
+	num := func(prefix string, n, width int) {
+		b = append(b, prefix...)
+		s := strconv.Itoa(n)
+		for range width - len(s) {
+			b = append(b, '0')
 		}
-		return s
+		b = append(b, s...)
+		b = append(b, '/')
 	}
-	s = fmt.Sprintf("%sAWSLogs/%s/vpcflowlogs/%s/%04d/%02d/%02d/", root, account, region, y, int(m), d)
+	if l.Hive {
+		b = append(b, "AWSLogs/aws-account-id="...)
+		b = append(b, account...)
+		b = append(b, "/aws-service=vpcflowlogs/aws-region="...)
+		b = append(b, region...)
+		b = append(b, '/')
+		num("year=", y, 4)
+		num("month=", int(m), 2)
+		num("day=", d, 2)
+		if l.PerHour {
+			num("hour=", t.Hour(), 2)
+		}
+		return string(b)
+	}
+	b = append(b, "AWSLogs/"...)
+	b = append(b, account...)
+	b = append(b, "/vpcflowlogs/"...)
+	b = append(b, region...)
+	b = append(b, '/')
+	num("", y, 4)
+	num("", int(m), 2)
+	num("", d, 2)
 	if l.PerHour {
-		s += fmt.Sprintf("%02d/", t.Hour())
+		num("", t.Hour(), 2)
 	}
-	return s
+	return string(b)
 }
 
 // FileFormat is how a log file is encoded.
