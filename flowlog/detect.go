@@ -1,15 +1,11 @@
 package flowlog
 
 import (
-	"bufio"
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -24,22 +20,26 @@ func ReadFileHeader(path string) (f Format, ok bool, err error) {
 		return Format{}, false, err
 	}
 	defer r.Close()
-	line, err := bufio.NewReader(r).ReadString('\n')
-	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
-		if errors.Is(err, io.EOF) {
-			return Format{}, false, fmt.Errorf("%s: %w", path, ErrEmptyFile)
-		}
+	rd := NewReader(r, Format{})
+	_, err = rd.NextLine()
+	switch {
+	case errors.Is(err, io.EOF) && rd.Headers == 0 && rd.Line() == 0:
+		return Format{}, false, fmt.Errorf("%s: %w", path, ErrEmptyFile)
+	case rd.Headers > 0:
+		return rd.Format(), true, nil // the header, also when the line after it is bad
+	case errors.Is(err, io.EOF):
+		return Format{}, false, nil // blank lines only
+	}
+	var le *LineError
+	switch {
+	case errors.Is(err, ErrNoHeader):
+		return Format{}, false, nil // the first line is a record
+	case errors.As(err, &le):
+		return Format{}, false, fmt.Errorf("%s: %w", path, err) // a header flowq cannot read
+	case err != nil:
 		return Format{}, false, fmt.Errorf("%s: %w", path, err)
 	}
-	line = strings.TrimPrefix(strings.TrimRight(line, "\r\n"), "\ufeff")
-	if !IsHeader(line) {
-		return Format{}, false, nil
-	}
-	f, err = ParseHeader(line)
-	if err != nil {
-		return Format{}, false, fmt.Errorf("%s: line 1: %w", path, err)
-	}
-	return f, true, nil
+	return Format{}, false, nil
 }
 
 // ErrEmptyFile is a log file without a single line.
@@ -61,11 +61,6 @@ type Detection struct {
 
 // Drift reports whether the text files disagree on their format.
 func (d *Detection) Drift() bool { return len(d.Groups) > 1 }
-
-// IsLogFile reports whether a file name looks like a flow-log file flowq reads.
-func IsLogFile(name string) bool {
-	return strings.HasSuffix(name, ".log.gz") || strings.HasSuffix(name, ".log") || strings.HasSuffix(name, ".parquet")
-}
 
 // Detect reads the header of every log file under the given files and folders
 // and groups the files by format.
@@ -92,30 +87,15 @@ func Detect(ctx context.Context, paths []string) (*Detection, error) {
 			g.Files = append(g.Files, path)
 		}
 	}
-	for _, p := range paths {
-		st, err := os.Stat(p)
-		if err != nil {
+	files, err := FindLogFiles(ctx, paths)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if !st.IsDir() {
-			visit(p)
-			continue
-		}
-		err = filepath.WalkDir(p, func(path string, e fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			if !e.IsDir() && IsLogFile(e.Name()) {
-				visit(path)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("walk %s: %w", p, err)
-		}
+		visit(f.Path)
 	}
 	for _, g := range groups {
 		d.Groups = append(d.Groups, *g)

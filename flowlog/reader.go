@@ -29,6 +29,7 @@ type Reader struct {
 	long     []byte // a line longer than the reader's buffer, assembled
 
 	Records     int64  // records returned
+	FirstRecord int    // the line of the first record, 0 before one
 	Headers     int    // header lines read
 	HeaderLines []int  // their line numbers
 	FirstHeader string // the first header line, "" until one is read
@@ -49,6 +50,15 @@ func NewReader(r io.Reader, fallback Format) *Reader {
 func (r *Reader) Reset(src io.Reader, fallback Format) {
 	r.br.Reset(src)
 	*r = Reader{br: r.br, fallback: fallback, parsed: r.parsed, long: r.long[:0], HeaderLines: r.HeaderLines[:0]}
+}
+
+// StartHeader is the header the file's records start in: the first header
+// line when it comes before the first record, else "" (the fallback format).
+func (r *Reader) StartHeader() string {
+	if r.Headers > 0 && (r.FirstRecord == 0 || r.HeaderLines[0] < r.FirstRecord) {
+		return r.FirstHeader
+	}
+	return ""
 }
 
 // Format is the format in force: that of the last record returned (the last
@@ -107,13 +117,16 @@ func (r *Reader) NextLine() (*Line, error) {
 		}
 		if r.format.Len() == 0 {
 			r.Bad++
-			return nil, &LineError{Line: r.lineNo, Msg: ErrNoHeader.Error()}
+			return nil, &LineError{Line: r.lineNo, Msg: ErrNoHeader.Error(), err: ErrNoHeader}
 		}
 		if err := r.format.ParseLine(&r.parsed, text, r.lineNo); err != nil {
 			r.Bad++
 			return nil, err
 		}
 		r.Records++
+		if r.FirstRecord == 0 {
+			r.FirstRecord = r.lineNo
+		}
 		return &r.parsed, nil
 	}
 }

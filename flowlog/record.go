@@ -50,7 +50,10 @@ type LineError struct {
 	Line   int
 	Msg    string
 	Fields []FieldError
+	err    error // the cause Msg says, when there is one (ErrNoHeader)
 }
+
+func (e *LineError) Unwrap() error { return e.err }
 
 // FieldError is one bad value in a record.
 type FieldError struct {

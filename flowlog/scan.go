@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/klauspost/compress/gzip"
@@ -36,20 +34,18 @@ type ScanStats struct {
 // without a header line.
 func Scan(ctx context.Context, paths []string, fallback Format, fn func(file string, rec Record) error) (*ScanStats, error) {
 	st := &ScanStats{}
-	for _, p := range paths {
-		err := filepath.WalkDir(p, func(path string, e fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if e.IsDir() || !(strings.HasSuffix(path, ".log.gz") || strings.HasSuffix(path, ".log")) {
-				return nil
-			}
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			return scanFile(path, fallback, st, fn)
-		})
-		if err != nil {
+	files, err := FindLogFiles(ctx, paths)
+	if err != nil {
+		return st, err
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f.Path, ".parquet") {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return st, err
+		}
+		if err := scanFile(f.Path, fallback, st, fn); err != nil {
 			return st, err
 		}
 	}

@@ -83,7 +83,7 @@ func FuzzCSVAgreesWithReader(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rows, err := db.QueryContext(context.Background(), csvSelect(want[0].Format, []string{path}, true, nil))
+		rows, err := db.QueryContext(context.Background(), csvSelect(want[0].Format, []string{path}, true, false, nil))
 		if err != nil {
 			t.Fatalf("DuckDB cannot read what flowq's reader accepted, %q: %v", line, err)
 		}

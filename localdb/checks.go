@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/flowq/flowq/internal/parallel"
 )
 
 // Check is what reading a whole text file through flowq's reader found. DuckDB
@@ -24,6 +26,8 @@ import (
 type Check struct {
 	Size    int64  `json:"size"`
 	MTime   int64  `json:"mtime"`
+	CTime   int64  `json:"ctime,omitempty"`
+	Inode   uint64 `json:"ino,omitempty"`
 	Header  string `json:"header,omitempty"` // the first header line; "" when the file has none
 	Records int64  `json:"records"`
 	Bad     int    `json:"bad,omitempty"` // bad lines
@@ -41,7 +45,9 @@ type Check struct {
 // stays exact.
 const maxBadLinesKept = 1000
 
-func (c Check) matches(f File) bool { return c.Size == f.Size && c.MTime == f.MTime }
+func (c Check) matches(f File) bool {
+	return c.Size == f.Size && c.MTime == f.MTime && c.CTime == f.CTime && c.Inode == f.Inode
+}
 
 // checkCache remembers checks in a folder of small JSON files, one per data
 // folder (a day or an hour of an S3 layout), named by a hash of the folder's
@@ -148,7 +154,7 @@ func (c *checkCache) preload(dirs []string) {
 		return
 	}
 	loaded := make([]*folderChecks, len(dirs))
-	parallel(len(dirs), func(i int) {
+	parallel.Do(len(dirs), func(i int) {
 		fc := &folderChecks{Folder: dirs[i], Files: map[string]Check{}}
 		fc.readFrom(c.entryPath(dirs[i]))
 		loaded[i] = fc
@@ -300,14 +306,19 @@ type BadLine struct {
 
 func (b BadLine) String() string { return fmt.Sprintf("%s: %s", b.File, b.Err) }
 
-// BadLinesError is returned in strict mode when any line is bad.
+// BadLinesError is returned in strict mode when any line is bad: by Open for
+// files whose bad lines an earlier run found, by the query that finds one.
 type BadLinesError struct {
-	Count int       // bad lines known
-	Lines []BadLine // the first of them
+	Count   int       // bad lines known
+	Lines   []BadLine // the first of them
+	Stopped bool      // found by a query, which stopped there
 }
 
 func (e *BadLinesError) Error() string {
-	return fmt.Sprintf("%d bad line(s); first: %s", e.Count, e.Lines[0])
+	if e.Stopped {
+		return fmt.Sprintf("bad line (--strict stops at the first one): %s", e.Lines[0])
+	}
+	return fmt.Sprintf("%d bad line(s) (--strict); first: %s", e.Count, e.Lines[0])
 }
 
 // CorruptFileError is a text file whose gzip stream is truncated or corrupt.
@@ -317,6 +328,6 @@ type CorruptFileError struct {
 }
 
 func (e *CorruptFileError) Error() string {
-	return fmt.Sprintf("%s: corrupt or truncated gzip file: %v", e.File, e.Err)
+	return fmt.Sprintf("%s: corrupt or truncated gzip file: %s", e.File, strings.TrimPrefix(e.Err.Error(), e.File+": "))
 }
 func (e *CorruptFileError) Unwrap() error { return e.Err }

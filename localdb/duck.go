@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -14,8 +15,9 @@ import (
 // never reaches the network, and, once the view exists, can read only the
 // dataset's files.
 type duck struct {
-	db   *sql.DB
-	conn *sql.Conn
+	db      *sql.DB
+	conn    *sql.Conn
+	tempDir string // made for this DB, removed on Close
 }
 
 // openDuck opens DuckDB with the options' settings. Settings are applied with
@@ -39,9 +41,17 @@ func openDuck(ctx context.Context, opts Options) (*duck, error) {
 	if opts.Threads > 0 {
 		settings = append(settings, fmt.Sprintf("SET threads = %d", opts.Threads))
 	}
-	if opts.TempDir != "" {
-		settings = append(settings, "SET temp_directory = "+quote(opts.TempDir))
+	// Spilled data goes to a folder of this DB's own: DuckDB's default is
+	// .tmp in the working folder, which it may also write anything into.
+	temp := opts.TempDir
+	if temp == "" {
+		if d.tempDir, err = os.MkdirTemp("", "flowq-duckdb-"); err != nil {
+			d.Close()
+			return nil, fmt.Errorf("open duckdb: %w", err)
+		}
+		temp = d.tempDir
 	}
+	settings = append(settings, "SET temp_directory = "+quote(temp))
 	for _, s := range settings {
 		if _, err := d.conn.ExecContext(ctx, s); err != nil {
 			d.Close()
@@ -51,10 +61,12 @@ func openDuck(ctx context.Context, opts Options) (*duck, error) {
 	return d, nil
 }
 
-// confine limits DuckDB's file access to the given folders and files and locks
-// its configuration, so that SQL run over the view can read the dataset and
-// nothing else: no other file, no extension, no setting changed back. (flowq's
-// own scan reads only the files of its groups, whatever SQL names them.)
+// confine limits DuckDB's file access to the given folders (those whose
+// files a plan may read by glob) and files, and locks its configuration, so
+// that SQL run over the view reads the dataset and nothing else: no other
+// file, no extension, no setting changed back. (flowq's own scan reads only
+// the files of its groups, whatever SQL names them; and no statement that
+// writes runs at all, see DB.query.)
 func (d *duck) confine(ctx context.Context, dirs, files []string) error {
 	settings := []string{
 		"SET allowed_directories = " + stringList(dirs),
@@ -75,10 +87,14 @@ func (d *duck) Close() error {
 	if d.conn != nil {
 		d.conn.Close()
 	}
+	var err error
 	if d.db != nil {
-		return d.db.Close()
+		err = d.db.Close()
 	}
-	return nil
+	if d.tempDir != "" {
+		os.RemoveAll(d.tempDir)
+	}
+	return err
 }
 
 // quote makes a SQL string literal. It is used only for file names, settings

@@ -1,20 +1,20 @@
 package localdb
 
 import (
-	"bytes"
+	"context"
 	"crypto/sha256"
+	"encoding/binary"
+	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/flowq/flowq/flowlog"
+	"github.com/flowq/flowq/internal/parallel"
 	"github.com/flowq/flowq/partitions"
 )
 
@@ -27,9 +27,15 @@ type File struct {
 	// from each record's end and no time window can prune them.
 	Unplaced bool
 	Size     int64
-	MTime    int64  // Unix nanoseconds
-	absDir   string // the absolute folder, which the check cache is keyed by
-	walked   bool   // found by listing its folder, so the folder's other files are known too
+	MTime    int64 // Unix nanoseconds
+	// CTime and Inode change whenever the file is written, even when its size
+	// and modification time are put back: with Size and MTime they say whether
+	// a check made earlier still holds.
+	CTime  int64
+	Inode  uint64
+	absDir string // the absolute folder, which the check cache is keyed by
+	listed bool   // found by listing its folder, so the folder's other files are known too
+	link   bool   // Path is a symbolic link
 }
 
 // Text reports whether the file holds text records (.log.gz, or .log when a
@@ -51,129 +57,60 @@ func objectName(path string) string {
 	return base
 }
 
-// discover lists the log files under the given files, folders and globs, in a
-// stable order. A path that exists is a path, even when its name has glob
-// characters; only a path that does not exist is tried as a glob. A file
-// inside an AWSLogs/ tree whose key fits no layout is an error naming it: its
-// partition values would be unknown.
-func discover(paths []string) ([]File, error) {
+// discover lists the log files under the given files, folders and globs (see
+// flowlog.FindLogFiles) and parses each one's key. A file inside an AWSLogs/
+// tree whose key fits no layout is an error naming it: its partition values
+// would be unknown.
+func discover(ctx context.Context, paths []string) ([]File, error) {
 	cwd, err := os.Getwd()
 	if err != nil {
 		return nil, fmt.Errorf("find the current folder: %w", err)
 	}
-	// Listing is one pass; the stat and key parse of each file, most of the
-	// time over thousands of small files, run on every core.
-	type found struct {
-		path   string
-		entry  fs.DirEntry // nil for a file named directly
-		walked bool
+	found, err := flowlog.FindLogFiles(ctx, paths)
+	if err != nil {
+		return nil, err
 	}
-	var list []found
-	for _, p := range paths {
-		matches := []string{p}
-		if _, err := os.Stat(p); err != nil && strings.ContainsAny(p, "*?[") {
-			m, err := filepath.Glob(p)
-			if err != nil {
-				return nil, fmt.Errorf("glob %s: %w", p, err)
-			}
-			if len(m) == 0 {
-				return nil, fmt.Errorf("glob %s: no files", p)
-			}
-			matches = m
-		}
-		for _, m := range matches {
-			info, err := os.Stat(m)
-			if err != nil {
-				return nil, err
-			}
-			if !info.IsDir() {
-				list = append(list, found{path: m})
-				continue
-			}
-			root := m
-			if !strings.HasSuffix(root, string(filepath.Separator)) {
-				root += string(filepath.Separator) // walks a folder named by a symbolic link too
-			}
-			err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-				if err == nil && !d.IsDir() && flowlog.IsLogFile(d.Name()) {
-					list = append(list, found{path, d, true})
-				}
-				return err
-			})
-			if err != nil {
-				return nil, fmt.Errorf("walk %s: %w", m, err)
-			}
-		}
-	}
-	out := make([]File, len(list))
-	errs := make([]error, len(list))
-	parallel(len(list), func(i int) {
-		p := list[i].path
-		var info fs.FileInfo
-		var err error
-		if list[i].entry != nil {
-			info, err = list[i].entry.Info()
-		} else {
-			info, err = os.Stat(p)
-		}
-		if err != nil {
-			errs[i] = err
+	out := make([]File, len(found))
+	errs := make([]error, len(found))
+	parallel.Do(len(found), func(i int) {
+		lf := found[i]
+		o, err := partitions.ParsePath(lf.Path)
+		if err != nil && strings.Contains(filepath.ToSlash(lf.Path), "AWSLogs/") {
+			errs[i] = fmt.Errorf("%s: %w", lf.Path, err)
 			return
 		}
-		o, err := partitions.ParsePath(p)
-		if err != nil && strings.Contains(filepath.ToSlash(p), "AWSLogs/") {
-			errs[i] = fmt.Errorf("%s: %w", p, err)
-			return
-		}
-		dir := filepath.Dir(p)
+		dir := filepath.Dir(lf.Path)
 		if !filepath.IsAbs(dir) {
 			dir = filepath.Join(cwd, dir)
 		}
-		out[i] = File{Path: p, Object: o, Unplaced: err != nil, Size: info.Size(), MTime: info.ModTime().UnixNano(),
-			absDir: dir, walked: list[i].walked}
+		ctime, inode := changeStamp(lf.Info)
+		out[i] = File{Path: lf.Path, Object: o, Unplaced: err != nil, Size: lf.Info.Size(), MTime: lf.Info.ModTime().UnixNano(),
+			CTime: ctime, Inode: inode, absDir: dir, listed: lf.Listed, link: lf.Link}
 	})
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
-	slices.SortFunc(out, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
-	// The same path given twice (a folder and a file in it) is one file.
-	out = slices.CompactFunc(out, func(a, b File) bool { return a.Path == b.Path })
 	return out, nil
-}
-
-// parallel calls fn(0) … fn(n-1) on every core.
-func parallel(n int, fn func(i int)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(n, runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
-				fn(i)
-			}
-		})
-	}
-	wg.Wait()
 }
 
 // globSuffix is what a folder glob matches: the files AWS delivers as text.
 const globSuffix = ".log.gz"
 
-// folderListings are, for each folder whose listing discovery saw whole, the
-// names in it that a folder glob (*.log.gz) matches.
+// folderListings are, for each folder whose listing discovery saw whole and
+// that holds no symbolic link, the names in it that a folder glob (*.log.gz)
+// matches.
 func folderListings(files []File) map[string][]string {
 	out := map[string][]string{}
-	partial := map[string]bool{}
+	unfit := map[string]bool{}
 	for _, f := range files {
-		if !f.walked {
-			partial[f.absDir] = true
+		if !f.listed || f.link {
+			unfit[f.absDir] = true
 		}
 		if name := filepath.Base(f.Path); strings.HasSuffix(name, globSuffix) {
 			out[f.absDir] = append(out[f.absDir], name)
 		}
 	}
-	for dir := range partial {
+	for dir := range unfit {
 		delete(out, dir)
 	}
 	return out
@@ -198,17 +135,23 @@ func compactPaths(files []File, listings map[string][]string) (paths []string, g
 	for _, dir := range dirs {
 		group := byDir[dir]
 		listing, ok := listings[dir]
-		if ok && len(listing) == len(group) && !strings.ContainsAny(dir, "*?[]{}\\") &&
+		if ok && len(listing) == len(group) &&
 			!slices.ContainsFunc(group, func(f File) bool { return !strings.HasSuffix(f.Path, globSuffix) }) {
-			paths = append(paths, filepath.Join(dir, "*"+globSuffix))
+			paths = append(paths, escapeGlob(dir)+string(filepath.Separator)+"*"+globSuffix)
 			globbed[dir] = listing
 			continue
 		}
 		for _, f := range group {
-			paths = append(paths, f.Path)
+			paths = append(paths, escapeGlob(f.Path))
 		}
 	}
 	return paths, globbed
+}
+
+// escapeGlob makes a path mean itself to DuckDB, which reads every path it is
+// given as a glob pattern: `a[1].log.gz` would name a1.log.gz.
+func escapeGlob(path string) string {
+	return strings.NewReplacer("[", "[[]", "*", "[*]", "?", "[?]").Replace(path)
 }
 
 // DuplicateError is one flow-log object reached twice: two copies of a
@@ -230,33 +173,81 @@ func (e *DuplicateError) Error() string {
 		"give --local one copy", e.Object, e.First, e.Second)
 }
 
-// checkDuplicates refuses a dataset that reaches one flow-log object twice.
-// A delivered object is known by its name, which AWS makes unique (account,
-// region, flow-log ID, time and a hash); a Parquet cache file by the sources
-// it records (cacheSources, path → object names); a file whose name says
-// nothing (unplaced) by its name, size and content.
+// identity is what makes a file one flow-log object whatever its path: a
+// delivered object's name, which AWS makes unique (account, region, flow-log
+// ID, time and a hash), or, for a file whose name says nothing (unplaced),
+// its records' bytes (see contentKey).
+func identity(f File) (string, error) {
+	if !f.Unplaced {
+		return objectName(f.Path), nil
+	}
+	if !f.Text() {
+		return "", nil // a Parquet file of unknown origin: no identity to compare
+	}
+	return contentKey(f.Path)
+}
+
+// contentKey identifies a text file by its uncompressed bytes: their length
+// and CRC-32, which a gzip stream's last 8 bytes hold (so a .log.gz costs one
+// small read) and a .log is read for. Two files with one key are the same
+// records: a copy, a renamed copy, the .log unpacked from a .log.gz.
+func contentKey(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	if strings.HasSuffix(path, ".gz") {
+		info, err := f.Stat()
+		if err != nil {
+			return "", err
+		}
+		var trailer [8]byte
+		if info.Size() < 18 { // shorter than an empty gzip stream: its read will fail, naming it
+			return "", nil
+		}
+		if _, err := f.ReadAt(trailer[:], info.Size()-8); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("content %08x %d", binary.LittleEndian.Uint32(trailer[:4]), binary.LittleEndian.Uint32(trailer[4:])), nil
+	}
+	h := crc32.NewIEEE()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("content %08x %d", h.Sum32(), uint32(n)), nil
+}
+
+// checkDuplicates refuses a dataset that reaches one flow-log object twice:
+// files by their identity, Parquet cache files by the sources they record
+// (path → identities). Files whose name says nothing are compared by content,
+// and when two share a key their records are compared whole before refusing.
 func checkDuplicates(files []File, cacheSources map[string][]string) error {
 	seen := map[string]File{}
 	for _, f := range files {
 		if _, ok := cacheSources[f.Path]; ok {
 			continue // compared by its sources below
 		}
-		key := objectName(f.Path)
-		if f.Unplaced {
-			key = fmt.Sprintf("unplaced %s %d", key, f.Size)
+		id, err := identity(f)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.Path, err)
 		}
-		if g, ok := seen[key]; ok {
-			if f.Unplaced && !sameContent(g.Path, f.Path) {
+		if id == "" {
+			continue
+		}
+		if g, ok := seen[id]; ok {
+			if f.Unplaced && !sameRecords(g.Path, f.Path) {
 				continue
 			}
 			return &DuplicateError{Object: objectName(f.Path), First: g.Path, Second: f.Path}
 		}
-		seen[key] = f
+		seen[id] = f
 	}
 	for _, f := range files {
 		for _, src := range cacheSources[f.Path] {
 			if g, ok := seen[src]; ok {
-				return &DuplicateError{Object: src, First: g.Path, Second: f.Path, Cache: true}
+				return &DuplicateError{Object: objectName(g.Path), First: g.Path, Second: f.Path, Cache: true}
 			}
 			seen[src] = f
 		}
@@ -264,20 +255,20 @@ func checkDuplicates(files []File, cacheSources map[string][]string) error {
 	return nil
 }
 
-// sameContent reports whether two files hold the same bytes.
-func sameContent(a, b string) bool {
+// sameRecords reports whether two text files hold the same uncompressed bytes.
+func sameRecords(a, b string) bool {
 	sum := func(p string) []byte {
-		f, err := os.Open(p)
+		r, err := flowlog.OpenText(p)
 		if err != nil {
 			return nil
 		}
-		defer f.Close()
+		defer r.Close()
 		h := sha256.New()
-		if _, err := io.Copy(h, f); err != nil {
+		if _, err := io.Copy(h, r); err != nil {
 			return nil
 		}
 		return h.Sum(nil)
 	}
 	x, y := sum(a), sum(b)
-	return x != nil && bytes.Equal(x, y)
+	return x != nil && string(x) == string(y)
 }

@@ -165,11 +165,11 @@ func TestBadLinesAndStrict(t *testing.T) {
 	}
 	// Strict, cold: the query fails on the first bad line; warm: Open refuses.
 	db := open(t, []string{dir}, localdb.Options{Strict: true})
-	if _, err := count(t, db, ""); err == nil || !strings.Contains(err.Error(), "bad line(s); first: ") || !strings.Contains(err.Error(), "line 3") {
+	if _, err := count(t, db, ""); err == nil || !strings.Contains(err.Error(), "bad line (--strict stops at the first one): ") || !strings.Contains(err.Error(), "line 3") {
 		t.Errorf("strict, cold: %v", err)
 	}
 	_, err := localdb.Open(context.Background(), []string{dir}, localdb.Options{Strict: true, CheckCache: cache})
-	if err == nil || !strings.Contains(err.Error(), "2 bad line(s); first: ") {
+	if err == nil || !strings.Contains(err.Error(), "2 bad line(s) (--strict); first: ") {
 		t.Errorf("strict, warm: %v", err)
 	}
 }

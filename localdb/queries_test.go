@@ -183,7 +183,11 @@ func TestImportBadLines(t *testing.T) {
 	if got := fmt.Sprint(res.Rows); got != "[[10.0.0.1 ACCEPT 1970/01/01] [10.0.0.3 REJECT 1970/01/01]]" {
 		t.Errorf("rows %s", got)
 	}
-	if _, err := os.Stat(filepath.Join(cache, "unplaced", "a.log.parquet")); err != nil {
-		t.Error(err)
+	if m, _ := filepath.Glob(filepath.Join(cache, "unplaced", "a-*.log.parquet")); len(m) != 1 {
+		t.Errorf("unplaced cache files %v", m)
+	}
+	// The cache reports the line left out of it, as its source did.
+	if bad := db.BadLines(); db.BadLineCount() != 1 || len(bad) != 1 || bad[0].Line != 3 || bad[0].File != filepath.Join(src, "a.log.gz") {
+		t.Errorf("bad lines from the cache: %v (%d)", bad, db.BadLineCount())
 	}
 }

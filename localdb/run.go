@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/big"
 	"net/netip"
 	"strings"
@@ -20,8 +21,11 @@ import (
 )
 
 // Query runs SQL over the view and returns DuckDB's rows as they come, for
-// Go users who want database/sql. RunSQL is the checked path flowq itself
-// uses (read-only statements, errors naming the file that failed).
+// Go users who want database/sql. It is DuckDB's raw connection: RunSQL is
+// the checked path flowq itself uses (read-only statements, a query run again
+// when a file's header or a folder differs from the plan, errors naming the
+// file that failed), and what the first query learns of the files is saved
+// only when a RunSQL succeeds or the DB is closed.
 func (d *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	return d.duck.conn.QueryContext(ctx, query, args...)
 }
@@ -76,26 +80,20 @@ func (d *DB) Run(ctx context.Context, r *queries.Rendered) (*queries.Result, err
 const maxReplans = 3
 
 // RunSQL runs SQL over the view with bound arguments. Only a query may run
-// (SELECT, WITH, VALUES, DESCRIBE, SUMMARIZE, SHOW, EXPLAIN), one statement at
-// a time; see ReadOnlyError. A file that fails while the query reads it (a
-// corrupt gzip stream, a bad line in strict mode) is the error, with its name.
+// (SELECT, WITH, VALUES, DESCRIBE, SUMMARIZE, SHOW, EXPLAIN of a query), one
+// statement at a time; see ReadOnlyError. A file that fails while the query
+// reads it (a corrupt gzip stream, a bad line in strict mode) is the error,
+// with its name.
 func (d *DB) RunSQL(ctx context.Context, query string, args ...any) (*queries.Result, error) {
 	started := time.Now()
+	verified := false
 	for attempt := 0; ; attempt++ {
 		res, err := d.query(ctx, query, args...)
-		if errors.As(err, new(*ReadOnlyError)) {
-			return nil, err
-		}
 		failure, misfits := d.scans.takeFailure()
 		switch {
-		case err == nil && !d.checkGlobs() && attempt < maxReplans:
-			// A globbed folder changed while the query ran: read the files
-			// planned, one by one, and run it again.
-			if err := d.plan(ctx); err != nil {
-				return nil, err
-			}
-			continue
-		case err == nil:
+		case errors.As(err, new(*ReadOnlyError)):
+			return nil, err
+		case err == nil && d.checkGlobs():
 			d.remember()
 			res.Provenance = queries.Provenance{
 				Engine: "duckdb", Files: len(d.files), BadLines: d.BadLineCount(), BytesRead: d.size(),
@@ -104,9 +102,22 @@ func (d *DB) RunSQL(ctx context.Context, query string, args ...any) (*queries.Re
 			res.Provenance.ElapsedMS = res.Provenance.Elapsed.Milliseconds()
 			res.Provenance.AdHoc(query)
 			return res, nil
+		case err == nil:
+			// A globbed folder changed while the query ran: read the files
+			// planned, one by one, and run it again.
+			if attempt == maxReplans {
+				return nil, errors.New("the dataset's folders kept changing while the query ran: run it again when the download is done")
+			}
+			if err := d.plan(ctx); err != nil {
+				return nil, err
+			}
+			continue
 		case ctx.Err() != nil:
 			return nil, ctx.Err()
-		case len(misfits) > 0 && attempt < maxReplans:
+		case len(misfits) > 0:
+			if attempt == maxReplans {
+				return nil, fmt.Errorf("files of one flow log kept turning out to have other headers than planned: %w", errMisfit)
+			}
 			if err := d.replan(ctx, misfits); err != nil {
 				return nil, err
 			}
@@ -114,13 +125,15 @@ func (d *DB) RunSQL(ctx context.Context, query string, args ...any) (*queries.Re
 		case failure != nil:
 			d.remember()
 			return nil, failure
-		}
-		// The query may name a column that only files whose format was
-		// assumed have: read their headers and try once more.
-		if verified, verr := d.verifyAssumed(ctx); verr != nil {
-			return nil, verr
-		} else if verified {
-			continue
+		case !verified:
+			// The query may name a column that only files whose format was
+			// assumed have: read their headers and try once more.
+			verified = true
+			if found, verr := d.verifyAssumed(ctx); verr != nil {
+				return nil, verr
+			} else if found {
+				continue
+			}
 		}
 		if errors.As(err, new(*SQLError)) {
 			return nil, err
@@ -147,7 +160,8 @@ func (d *DB) query(ctx context.Context, query string, args ...any) (*queries.Res
 		stmt, err := dc.(*duckdb.Conn).Prepare(query)
 		switch {
 		case err != nil && strings.Contains(err.Error(), "multi-statement"):
-			return &ReadOnlyError{"flowq runs one SQL statement at a time: remove the others (and the ';' between them)"}
+			return &ReadOnlyError{"flowq runs one SQL statement at a time: remove the others (and the ';' between them); " +
+				"a PIVOT without an IN list is several, so list the values it pivots on"}
 		case err != nil && !startsLikeQuery(query):
 			return &ReadOnlyError{notAQuery} // refused by DuckDB's confinement; said plainly
 		case err != nil:
@@ -160,7 +174,13 @@ func (d *DB) query(ctx context.Context, query string, args ...any) (*queries.Res
 			return err
 		}
 		switch kind {
-		case duckdb.STATEMENT_TYPE_SELECT, duckdb.STATEMENT_TYPE_EXPLAIN:
+		case duckdb.STATEMENT_TYPE_SELECT:
+		case duckdb.STATEMENT_TYPE_EXPLAIN:
+			// EXPLAIN ANALYZE runs the statement it explains: that one must be
+			// a query too.
+			if err := checkExplained(dc.(*duckdb.Conn), query); err != nil {
+				return err
+			}
 		case duckdb.STATEMENT_TYPE_LOAD:
 			return &ReadOnlyError{"INSTALL and LOAD are refused: flowq never downloads or loads DuckDB extensions (parquet, json and icu are built in)"}
 		default:
@@ -208,27 +228,6 @@ func readRows(rows driver.Rows) (*queries.Result, error) {
 		}
 		res.Rows = append(res.Rows, row)
 	}
-}
-
-// replan reads the headers of every assumed file of the flow logs whose
-// files did not fit the plan, and creates the view again.
-func (d *DB) replan(ctx context.Context, misfits map[string]bool) error {
-	logs := map[string]bool{}
-	for _, f := range d.files {
-		if misfits[f.Path] {
-			logs[flowLogKey(f)] = true
-		}
-	}
-	var files []File
-	for _, f := range d.files {
-		if f.Text() && (misfits[f.Path] || d.assumed[f.Path] && logs[flowLogKey(f)]) {
-			files = append(files, f)
-		}
-	}
-	if err := d.readHeaders(files); err != nil {
-		return err
-	}
-	return d.plan(ctx)
 }
 
 // ReadOnlyError is SQL that is not a query: flowq's SQL reads the dataset and
@@ -282,6 +281,9 @@ func normalize(v any) any {
 	case uint32:
 		return int64(v)
 	case uint64:
+		if v > math.MaxInt64 {
+			return new(big.Int).SetUint64(v)
+		}
 		return int64(v)
 	case float32:
 		return float64(v)
@@ -289,8 +291,7 @@ func normalize(v any) any {
 		if v.IsInt64() {
 			return v.Int64()
 		}
-		f, _ := new(big.Float).SetInt(v).Float64()
-		return f
+		return v // a sum beyond int64, exact
 	case time.Time:
 		return v.UTC()
 	case []byte:
@@ -345,4 +346,87 @@ func (inNetwork) Executor() duckdb.ScalarFuncExecutor {
 		}
 		return network.prefix.Contains(a.Unmap()), nil
 	}}
+}
+
+// checkExplained refuses an EXPLAIN whose statement is not a query.
+func checkExplained(conn *duckdb.Conn, query string) error {
+	inner, ok := explained(query)
+	if !ok {
+		return &ReadOnlyError{notAQuery}
+	}
+	stmt, err := conn.Prepare(inner)
+	if err != nil {
+		return &ReadOnlyError{notAQuery}
+	}
+	defer stmt.Close()
+	if kind, err := stmt.(*duckdb.Stmt).StatementType(); err != nil || kind != duckdb.STATEMENT_TYPE_SELECT {
+		return &ReadOnlyError{notAQuery}
+	}
+	return nil
+}
+
+// explained is the statement an EXPLAIN explains: the SQL after EXPLAIN, an
+// ANALYZE (or ANALYSE) and a parenthesised option list, comments skipped.
+func explained(query string) (string, bool) {
+	rest := skipSpace(query)
+	word := func(w string) bool {
+		if len(rest) >= len(w) && strings.EqualFold(rest[:len(w)], w) &&
+			(len(rest) == len(w) || !isWordByte(rest[len(w)])) {
+			rest = skipSpace(rest[len(w):])
+			return true
+		}
+		return false
+	}
+	if !word("EXPLAIN") {
+		return "", false
+	}
+	if !word("ANALYZE") {
+		word("ANALYSE")
+	}
+	if strings.HasPrefix(rest, "(") {
+		depth := 0
+		for i := 0; i < len(rest); i++ {
+			switch rest[i] {
+			case '(':
+				depth++
+			case ')':
+				depth--
+			}
+			if depth == 0 {
+				rest = skipSpace(rest[i+1:])
+				break
+			}
+		}
+		if depth != 0 {
+			return "", false
+		}
+	}
+	return rest, rest != ""
+}
+
+// skipSpace drops white space and comments from the start of SQL.
+func skipSpace(s string) string {
+	for {
+		s = strings.TrimLeft(s, " \t\r\n")
+		switch {
+		case strings.HasPrefix(s, "--"):
+			if i := strings.IndexByte(s, '\n'); i >= 0 {
+				s = s[i+1:]
+			} else {
+				return ""
+			}
+		case strings.HasPrefix(s, "/*"):
+			if i := strings.Index(s, "*/"); i >= 0 {
+				s = s[i+2:]
+			} else {
+				return ""
+			}
+		default:
+			return s
+		}
+	}
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }

@@ -52,14 +52,14 @@ type scans struct {
 	bad     []BadLine        // bad lines found, at most maxBadLinesKept a file
 	badN    int              // all bad lines found
 	perFile map[string]int   // bad lines found per file
-	seen    map[string]bool  // file:line, so a file read twice is reported once
+	lastBad map[string]int   // the last bad line reported per file: a file read twice is reported once
 	failure error            // the first typed error a scan stopped on
 	misfits map[string]bool  // files whose header the plan did not expect
 }
 
 func newScans(strict bool) *scans {
 	return &scans{strict: strict, checked: map[string]Check{}, perFile: map[string]int{},
-		seen: map[string]bool{}, misfits: map[string]bool{}}
+		lastBad: map[string]int{}, misfits: map[string]bool{}}
 }
 
 // add registers a group and returns its number.
@@ -79,19 +79,29 @@ func (s *scans) group(i int64) (*scanGroup, error) {
 	return s.groups[i], nil
 }
 
+// badLine reports a bad line found. A scan reads a file's lines in order, so
+// a line at or before the last one reported for its file was reported by
+// another scan of the same file (a query that reads the view twice).
 func (s *scans) badLine(b BadLine) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	key := fmt.Sprintf("%s:%d", b.File, b.Line)
-	if s.seen[key] {
+	if b.Line <= s.lastBad[b.File] {
 		return
 	}
-	s.seen[key] = true
+	s.lastBad[b.File] = b.Line
 	s.badN++
 	s.perFile[b.File]++
 	if s.perFile[b.File] <= maxBadLinesKept {
 		s.bad = append(s.bad, b)
 	}
+}
+
+// addBad counts bad lines of a file that are not listed.
+func (s *scans) addBad(file string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.badN += n
+	s.perFile[file] += n
 }
 
 func (s *scans) done(path string, ch Check) {
@@ -295,16 +305,19 @@ func (src *scanSource) openNext(st *scanState) (bool, error) {
 	st.colOf, st.fieldOf, st.mappedHeaders = nil, nil, -1
 	st.partVals = st.partVals[:0]
 	if !f.Unplaced {
-		st.partVals = append(st.partVals, f.Object.Values()...)
+		// The view's layout, which may not be the file's own.
+		for _, c := range src.parts {
+			st.partVals = append(st.partVals, c.Value(f.Object.Account, f.Object.Region, f.Object.Time))
+		}
 	}
 	return true, nil
 }
 
 // remap maps the fields of the format now in force onto the group's columns.
-// A file whose first header has a field the group lacks was planned wrongly:
-// the query stops and the DB plans again (errMisfit). A header later in the
-// file (files concatenated by hand) with such a field makes the lines after it
-// bad lines: a file's columns are those of its first header.
+// A file that starts with a header with a field the group lacks was planned
+// wrongly: the query stops and the DB plans again (errMisfit). A header later
+// in the file (files concatenated by hand) with such a field makes the lines
+// after it bad lines: a file's columns are those it starts with.
 func (src *scanSource) remap(st *scanState) error {
 	format := st.rd.Format()
 	st.mapped, st.mappedHeaders = format, st.rd.Headers
@@ -316,7 +329,7 @@ func (src *scanSource) remap(st *scanState) error {
 		j := src.g.format.Index(fd.Name)
 		if j < 0 {
 			st.colOf = nil
-			if st.rd.Headers <= 1 {
+			if st.rd.Headers <= 1 && st.records == 0 {
 				path := st.file.Path
 				src.close(st)
 				return src.s.misfit(path)
@@ -354,7 +367,7 @@ func (src *scanSource) bad(st *scanState, line int, msg string) error {
 	src.s.badLine(b)
 	if src.s.strict {
 		src.close(st)
-		return src.s.fail(&BadLinesError{Count: 1, Lines: []BadLine{b}})
+		return src.s.fail(&BadLinesError{Count: 1, Lines: []BadLine{b}, Stopped: true})
 	}
 	return nil
 }
@@ -419,7 +432,7 @@ func (src *scanSource) finish(st *scanState) {
 
 // newCheck is what a whole read of a file found.
 func newCheck(f File, rd *flowlog.Reader, records int64, bad []BadLine, badN int) Check {
-	return Check{Size: f.Size, MTime: f.MTime, Header: rd.FirstHeader, Records: records, Bad: badN,
+	return Check{Size: f.Size, MTime: f.MTime, CTime: f.CTime, Inode: f.Inode, Header: rd.StartHeader(), Records: records, Bad: badN,
 		BadLines: slices.Clone(bad), Plain: plain(rd, badN)}
 }
 

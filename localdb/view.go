@@ -25,7 +25,11 @@ func viewSQL(reads []string) string {
 // read this way only after flowq's reader found it plain (Check.Plain), so
 // DuckDB reads every line with the values flowq's reader gave it; if it ever
 // could not, the query fails instead of dropping the line.
-func csvSelect(format flowlog.Format, files []string, header bool, parts []string) string {
+//
+// The compression is given, never left to DuckDB: it guesses it from the
+// path's text, and a name with a '?' made it read a gzip file as plain text,
+// which is zero rows without a word.
+func csvSelect(format flowlog.Format, files []string, header, gzipped bool, parts []string) string {
 	var cols, sel []string
 	for _, fd := range format.Fields() {
 		cols = append(cols, fmt.Sprintf("%s: %s", quote(fd.Column()), quote(fd.DuckDBType())))
@@ -35,9 +39,13 @@ func csvSelect(format flowlog.Format, files []string, header bool, parts []strin
 	if header {
 		skip = 1
 	}
+	compression := "none"
+	if gzipped {
+		compression = "gzip"
+	}
 	return fmt.Sprintf("SELECT %s FROM read_csv(%s, delim = ' ', quote = '', escape = '', header = false, skip = %d, "+
-		"nullstr = '-', auto_detect = false, columns = {%s}, compression = 'auto')",
-		strings.Join(append(sel, parts...), ", "), stringList(files), skip, strings.Join(cols, ", "))
+		"nullstr = '-', auto_detect = false, columns = {%s}, compression = '%s')",
+		strings.Join(append(sel, parts...), ", "), stringList(files), skip, strings.Join(cols, ", "), compression)
 }
 
 // scanSelect reads a group of text files through flowq's reader (scan.go),

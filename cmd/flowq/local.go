@@ -93,7 +93,7 @@ type localFlags struct {
 }
 
 func (l *localFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringSliceVar(&l.Paths, "local", nil, "files, folders or globs of downloaded flow logs (or a Parquet cache)")
+	cmd.Flags().StringArrayVar(&l.Paths, "local", nil, "a file, folder or glob of downloaded flow logs, or a Parquet cache (repeatable)")
 	cmd.Flags().BoolVar(&l.Strict, "strict", false, "fail on bad lines instead of reporting them")
 }
 
@@ -168,10 +168,14 @@ func resolveQuery(ref string, params []string, wf windowFlags, now time.Time) (*
 }
 
 // reportData writes the data's warnings to stderr, then the first few bad
-// lines and how many more.
-func reportData(w io.Writer, warnings []string, bad []localdb.BadLine, badCount int) {
+// lines and how many more. Under --strict a bad line fails the command, which
+// says so; they are not "skipped" then.
+func reportData(w io.Writer, warnings []string, bad []localdb.BadLine, badCount int, strict bool) {
 	for _, msg := range warnings {
 		fmt.Fprintln(w, "warning:", msg)
+	}
+	if strict {
+		return
 	}
 	for i, b := range bad {
 		if i == 5 {

@@ -68,7 +68,7 @@ func runRun(cmd *cobra.Command, opts *RunOptions) error {
 	}
 	defer db.Close()
 	res, err := db.RunQuery(ctx, q, vals, w)
-	reportData(opts.Factory.IO.ErrOut, db.Warnings(), db.BadLines(), db.BadLineCount())
+	reportData(opts.Factory.IO.ErrOut, db.Warnings(), db.BadLines(), db.BadLineCount(), opts.Local.Strict)
 	if err != nil {
 		return err
 	}

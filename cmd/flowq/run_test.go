@@ -16,8 +16,8 @@ func TestNewCmdRun(t *testing.T) {
 		want    RunOptions
 		wantErr string
 	}{
-		{args: []string{"rejects-on-port@1", "--local", "a,b", "--since", "2h", "-p", "port=22", "--param", "protocol=udp", "-o", "json"},
-			want: RunOptions{Query: "rejects-on-port@1", Local: localFlags{Paths: []string{"a", "b"}}, Window: windowFlags{Since: "2h"},
+		{args: []string{"rejects-on-port@1", "--local", "a", "--local", "b,c", "--since", "2h", "-p", "port=22", "--param", "protocol=udp", "-o", "json"},
+			want: RunOptions{Query: "rejects-on-port@1", Local: localFlags{Paths: []string{"a", "b,c"}}, Window: windowFlags{Since: "2h"},
 				Params: []string{"port=22", "protocol=udp"}, Output: "json"}},
 		{args: []string{"x"}, wantErr: "--local is required"},
 		{args: []string{"x", "--local", "a", "-o", "xml"}, wantErr: `output format "xml"`},

@@ -66,7 +66,7 @@ func sqlRun(cmd *cobra.Command, opts *SQLOptions) error {
 	}
 	defer db.Close()
 	res, err := db.RunSQL(ctx, opts.Query)
-	reportData(opts.Factory.IO.ErrOut, db.Warnings(), db.BadLines(), db.BadLineCount())
+	reportData(opts.Factory.IO.ErrOut, db.Warnings(), db.BadLines(), db.BadLineCount(), opts.Local.Strict)
 	if errors.As(err, new(*localdb.ReadOnlyError)) {
 		return usageError{err}
 	}
