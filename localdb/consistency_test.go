@@ -132,8 +132,15 @@ func TestRenamedCopies(t *testing.T) {
 			}
 		})
 	}
-	// Different records under one name in two folders are two objects.
+	// A renamed copy of a delivered file.
 	dir := t.TempDir()
+	writeGzip(t, filepath.Join(dir, name), text)
+	writeGzip(t, filepath.Join(dir, "copy of it.log.gz"), text)
+	if _, err := localdb.Open(context.Background(), []string{dir}, localdb.Options{}); !errors.As(err, new(*localdb.DuplicateError)) {
+		t.Errorf("a renamed copy of a delivered file: %v", err)
+	}
+	// Different records under one name in two folders are two objects.
+	dir = t.TempDir()
 	writeGzip(t, filepath.Join(dir, "a", "flows.log.gz"), text)
 	writeGzip(t, filepath.Join(dir, "b", "flows.log.gz"), header2+"\n"+rec("2", "10.0.0.9", "ACCEPT")+"\n")
 	db := open(t, []string{dir}, localdb.Options{})

@@ -32,14 +32,12 @@ func Example() {
 	}
 	defer db.Close()
 
-	var scanner string
-	var ports int
-	err = db.QueryRow(ctx, `SELECT srcaddr, count(DISTINCT dstport) FROM flow_logs
-		WHERE action = 'REJECT' AND srcaddr = ? GROUP BY srcaddr`, "203.0.113.66").Scan(&scanner, &ports)
+	res, err := db.RunSQL(ctx, `SELECT srcaddr, count(DISTINCT dstport) FROM flow_logs
+		WHERE action = 'REJECT' AND srcaddr = ? GROUP BY srcaddr`, "203.0.113.66")
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(scanner, "probed", ports, "closed ports")
+	fmt.Println(res.Rows[0][0], "probed", res.Rows[0][1], "closed ports")
 	// Output: 203.0.113.66 probed 1022 closed ports
 }
 

@@ -221,10 +221,13 @@ func contentKey(path string) (string, error) {
 
 // checkDuplicates refuses a dataset that reaches one flow-log object twice:
 // files by their identity, Parquet cache files by the sources they record
-// (path → identities). Files whose name says nothing are compared by content,
+// (path → identities). A file whose name says nothing is also compared by
+// content with every other text file (a renamed copy of a delivered file),
 // and when two share a key their records are compared whole before refusing.
 func checkDuplicates(files []File, cacheSources map[string][]string) error {
 	seen := map[string]File{}
+	byContent := map[string]File{}
+	unplaced := slices.ContainsFunc(files, func(f File) bool { return f.Unplaced && f.Text() })
 	for _, f := range files {
 		if _, ok := cacheSources[f.Path]; ok {
 			continue // compared by its sources below
@@ -233,16 +236,25 @@ func checkDuplicates(files []File, cacheSources map[string][]string) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", f.Path, err)
 		}
-		if id == "" {
-			continue
-		}
-		if g, ok := seen[id]; ok {
-			if f.Unplaced && !sameRecords(g.Path, f.Path) {
-				continue
-			}
+		if g, ok := seen[id]; ok && id != "" && (!f.Unplaced || sameRecords(g.Path, f.Path)) {
 			return &DuplicateError{Object: objectName(f.Path), First: g.Path, Second: f.Path}
 		}
-		seen[id] = f
+		if id != "" {
+			seen[id] = f
+		}
+		if !unplaced || !f.Text() {
+			continue
+		}
+		key := id
+		if !f.Unplaced {
+			if key, err = contentKey(f.Path); err != nil {
+				return fmt.Errorf("%s: %w", f.Path, err)
+			}
+		}
+		if g, ok := byContent[key]; ok && key != "" && (f.Unplaced || g.Unplaced) && sameRecords(g.Path, f.Path) {
+			return &DuplicateError{Object: objectName(f.Path), First: g.Path, Second: f.Path}
+		}
+		byContent[key] = f
 	}
 	for _, f := range files {
 		for _, src := range cacheSources[f.Path] {
