@@ -415,3 +415,25 @@ func TestCacheReadsLikeItsSource(t *testing.T) {
 		}
 	}
 }
+
+// TestOlderManifest: a cache made by an older flowq (a manifest of another
+// shape) is refused with advice, not with a JSON error, and an import
+// rewrites it.
+func TestOlderManifest(t *testing.T) {
+	src := t.TempDir()
+	truth := generate(t, src, sample.Options{Days: 1, Seed: 1, Records: 2000})
+	pq := filepath.Join(t.TempDir(), "pq")
+	if _, err := localdb.Import(context.Background(), []string{src}, pq, localdb.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	// What the first flowq import wrote: sources as strings, no version.
+	os.WriteFile(filepath.Join(pq, ".flowq-import.json"), []byte(`{"AWSLogs/x.log.parquet": ["a 1 2"]}`), 0o644)
+	db := open(t, []string{pq}, localdb.Options{})
+	if n, err := count(t, db, ""); err != nil || n != truth.Records {
+		t.Errorf("count %d %v", n, err)
+	}
+	st, err := localdb.Import(context.Background(), []string{src}, pq, localdb.Options{})
+	if err != nil || st.UpToDate != 0 {
+		t.Errorf("import over an older manifest: %+v %v", st, err)
+	}
+}

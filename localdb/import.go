@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/flowq/flowq/flowlog"
 	"github.com/flowq/flowq/partitions"
@@ -452,29 +453,40 @@ func removeStale(dest string, units []*unit, m *manifest, st *ImportStats) error
 	return nil
 }
 
-// readManifest reads the manifest of a cache folder; an error wrapping
-// fs.ErrNotExist when it has none.
+// readManifest reads the manifest of a cache folder: nil when it has none,
+// or one an older flowq wrote (whose cache files do not say their sources:
+// Open refuses them and an import rewrites them).
 func readManifest(dir string) (*manifest, error) {
-	data, err := os.ReadFile(filepath.Join(dir, manifestFile))
+	path := filepath.Join(dir, manifestFile)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
+	var v struct {
+		Version int `json:"version"`
+	}
+	if json.Unmarshal(data, &v) != nil || v.Version != manifestVersion {
+		return nil, nil
+	}
 	var m manifest
 	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, fmt.Errorf("read %s: %w", filepath.Join(dir, manifestFile), err)
+		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	return &m, nil
 }
 
 // loadManifest is the manifest an import starts from: a new one when the
-// cache has none or one of an older version (the cache is rewritten whole).
+// cache has none, or one of an older version (the cache is rewritten whole).
 func loadManifest(dest string) (*manifest, error) {
 	m, err := readManifest(dest)
-	switch {
-	case errors.Is(err, fs.ErrNotExist), err == nil && m.Version != manifestVersion:
-		return &manifest{Version: manifestVersion, Units: map[string]cacheEntry{}}, nil
-	case err != nil:
+	if err != nil {
 		return nil, fmt.Errorf("import: %w", err)
+	}
+	if m == nil {
+		m = &manifest{Version: manifestVersion}
 	}
 	if m.Units == nil {
 		m.Units = map[string]cacheEntry{}

@@ -13,9 +13,7 @@ package localdb
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -23,7 +21,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/flowq/flowq/flowlog"
@@ -323,7 +320,7 @@ func cacheManifests(paths []string) (map[string]cacheBadLines, error) {
 		}
 		for dir := abs; ; dir = filepath.Dir(dir) {
 			m, err := readManifest(dir)
-			if err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+			if err != nil {
 				return nil, err
 			}
 			if m != nil {
