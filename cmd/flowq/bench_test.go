@@ -45,11 +45,14 @@ func benchData(b *testing.B, name string, opts sample.Options) (string, *sample.
 }
 
 // flowqBinary builds the CLI once per benchmark.
-func flowqBinary(b *testing.B) string {
+func flowqBinary(b *testing.B) string { return buildBinary(b, ".") }
+
+// buildBinary builds a command of this folder.
+func buildBinary(b *testing.B, pkg string) string {
 	b.Helper()
-	bin := filepath.Join(b.TempDir(), "flowq")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		b.Fatalf("build: %v\n%s", err, out)
+	bin := filepath.Join(b.TempDir(), filepath.Base(filepath.Clean(pkg))+".bin")
+	if out, err := exec.Command("go", "build", "-o", bin, pkg).CombinedOutput(); err != nil {
+		b.Fatalf("build %s: %v\n%s", pkg, err, out)
 	}
 	return bin
 }
@@ -123,14 +126,7 @@ var shapes = []struct {
 
 // readcsvBinary builds the reference: the same query hand-written against
 // DuckDB's read_csv (testdata/readcsv), run as its own process like flowq.
-func readcsvBinary(b *testing.B) string {
-	b.Helper()
-	bin := filepath.Join(b.TempDir(), "readcsv")
-	if out, err := exec.Command("go", "build", "-o", bin, "./testdata/readcsv").CombinedOutput(); err != nil {
-		b.Fatalf("build: %v\n%s", err, out)
-	}
-	return bin
-}
+func readcsvBinary(b *testing.B) string { return buildBinary(b, "./testdata/readcsv") }
 
 // BenchmarkTopRejected: top-rejected-destinations over each shape, side by
 // side: flowq over files it never saw (cold: every gzip stream and line
