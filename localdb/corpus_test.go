@@ -57,7 +57,7 @@ func TestCorpusText(t *testing.T) {
 
 func compareRows(t *testing.T, db *localdb.DB, query string, want []map[string]any) {
 	t.Helper()
-	rows, err := db.Query(context.Background(), query)
+	rows, err := db.Conn().QueryContext(context.Background(), query)
 	if err != nil {
 		t.Fatal(err)
 	}

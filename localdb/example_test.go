@@ -72,7 +72,7 @@ func ExampleDB_RunQuery() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	res, err := db.RunQuery(ctx, q, params, &window)
+	res, err := db.RunQuery(ctx, q, params) // over the window the DB was opened with
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -40,7 +40,7 @@ func TestSampleLayouts(t *testing.T) {
 			}
 			db := open(t, []string{dir}, localdb.Options{})
 			var rows, rejects, nulls, bytes int64
-			err = db.QueryRow(context.Background(), `SELECT count(*), count(*) FILTER (action = 'REJECT'),
+			err = db.Conn().QueryRowContext(context.Background(), `SELECT count(*), count(*) FILTER (action = 'REJECT'),
 				count(*) FILTER (srcaddr IS NULL AND packets IS NULL AND action IS NULL), sum(bytes) FROM flow_logs`).Scan(&rows, &rejects, &nulls, &bytes)
 			if err != nil {
 				t.Fatal(err)
@@ -58,11 +58,11 @@ func TestSampleLayouts(t *testing.T) {
 			if layout.Hive {
 				q = `SELECT count(*) FROM flow_logs WHERE year || month || day <> strftime(make_timestamp(("end" - "end" % 300) * 1000000), '%Y%m%d')`
 			}
-			if err := db.QueryRow(context.Background(), q).Scan(&mismatched); err != nil || mismatched != 0 {
+			if err := db.Conn().QueryRowContext(context.Background(), q).Scan(&mismatched); err != nil || mismatched != 0 {
 				t.Errorf("partition values: %d mismatched, %v", mismatched, err)
 			}
 			var acct string
-			if err := db.QueryRow(context.Background(), "SELECT DISTINCT aws_account_id FROM flow_logs").Scan(&acct); err != nil || acct != truth.Account {
+			if err := db.Conn().QueryRowContext(context.Background(), "SELECT DISTINCT aws_account_id FROM flow_logs").Scan(&acct); err != nil || acct != truth.Account {
 				t.Errorf("aws_account_id = %q %v", acct, err)
 			}
 		})
@@ -178,7 +178,7 @@ func TestBadLinesAndStrict(t *testing.T) {
 func viewSQL(t *testing.T, db *localdb.DB) string {
 	t.Helper()
 	var sql string
-	if err := db.QueryRow(context.Background(), "SELECT sql FROM duckdb_views() WHERE view_name = 'flow_logs'").Scan(&sql); err != nil {
+	if err := db.Conn().QueryRowContext(context.Background(), "SELECT sql FROM duckdb_views() WHERE view_name = 'flow_logs'").Scan(&sql); err != nil {
 		t.Fatal(err)
 	}
 	return sql
@@ -220,7 +220,7 @@ func TestMixedFormats(t *testing.T) {
 	writeGzip(t, filepath.Join(dir, "a", name), "version srcaddr dstaddr action\n2 10.0.0.1 10.0.0.2 ACCEPT\n")
 	writeGzip(t, filepath.Join(dir, "b", strings.Replace(name, "fl-1234abcd", "fl-5678abcd", 1)), "version vpc-id srcaddr tcp-flags\n3 vpc-1 10.0.0.3 2\n")
 	db := open(t, []string{dir}, localdb.Options{})
-	rows, err := db.Query(context.Background(), "SELECT srcaddr, dstaddr, vpc_id, tcp_flags FROM flow_logs ORDER BY srcaddr")
+	rows, err := db.Conn().QueryContext(context.Background(), "SELECT srcaddr, dstaddr, vpc_id, tcp_flags FROM flow_logs ORDER BY srcaddr")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flowq/flowq/flowlog"
 	"github.com/flowq/flowq/internal/enginetest"
 	"github.com/flowq/flowq/localdb"
 	"github.com/flowq/flowq/partitions"
@@ -27,8 +28,17 @@ func TestLibrary(t *testing.T) {
 			if _, err := sample.Generate(context.Background(), dir, enginetest.Options(layout)); err != nil {
 				t.Fatal(err)
 			}
-			enginetest.Run(t, open(t, []string{dir}, localdb.Options{}), readTruth(t, dir))
+			enginetest.Run(t, opener([]string{dir}, t.TempDir()), readTruth(t, dir))
 		})
+	}
+}
+
+// opener opens the engine over paths with each window the suite asks for,
+// all of them sharing one check cache (the first reads files cold, later
+// ones warm, as runs would).
+func opener(paths []string, cache string) enginetest.Opener {
+	return func(w *partitions.Window) (queries.Engine, error) {
+		return localdb.Open(context.Background(), paths, localdb.Options{Window: w, CheckCache: cache})
 	}
 }
 
@@ -75,7 +85,7 @@ func TestUnplacedFiles(t *testing.T) {
 	w, _ := partitions.NewWindow(truth.Start.Add(5*time.Hour), truth.Start.Add(8*time.Hour))
 	var answers []string
 	for _, d := range []string{dir, flat} {
-		res, err := open(t, []string{d}, localdb.Options{}).RunQuery(context.Background(), q, vals, &w)
+		res, err := open(t, []string{d}, localdb.Options{Window: &w}).RunQuery(context.Background(), q, vals)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,7 +101,7 @@ func TestRunQueryMissingFields(t *testing.T) {
 	writeGzip(t, filepath.Join(dir, "a.log.gz"), "version srcaddr dstaddr start end\n2 10.0.0.1 10.0.0.2 1 2\n")
 	q, _ := queries.Default().Get("top-rejected-destinations")
 	vals, _ := q.Resolve(nil)
-	_, err := open(t, []string{dir}, localdb.Options{}).RunQuery(context.Background(), q, vals, nil)
+	_, err := open(t, []string{dir}, localdb.Options{}).RunQuery(context.Background(), q, vals)
 	want := "top-rejected-destinations@2 needs field(s) packets (v2), action (v2), which the data's format lacks " +
 		"(${version} ${srcaddr} ${dstaddr} ${start} ${end}); create the flow log with a format that includes them"
 	if err == nil || err.Error() != want {
@@ -120,7 +130,7 @@ func TestLibraryOnParquetCache(t *testing.T) {
 	if db.Layout() != (partitions.Layout{PerHour: true}) || len(db.Files()) != hours {
 		t.Errorf("cache layout %v, %d files", db.Layout(), len(db.Files()))
 	}
-	enginetest.Run(t, db, truth)
+	enginetest.Run(t, opener([]string{cache}, t.TempDir()), truth)
 
 	// A window reads only its folders: an hour needs the hour before too
 	// (records that end in it may be filed up to 5 minutes later... and earlier).
@@ -157,7 +167,7 @@ func TestLibraryOnParquetCache(t *testing.T) {
 		t.Errorf("import after a late delivery %+v, %v: want one file rewritten", third, err)
 	}
 	var n int64
-	if err := open(t, []string{cache}, localdb.Options{}).QueryRow(context.Background(), "SELECT count(*) FROM flow_logs").Scan(&n); err != nil || n <= truth.Records {
+	if err := open(t, []string{cache}, localdb.Options{}).Conn().QueryRowContext(context.Background(), "SELECT count(*) FROM flow_logs").Scan(&n); err != nil || n <= truth.Records {
 		t.Errorf("cache holds %d records, want more than %d", n, truth.Records)
 	}
 }
@@ -190,4 +200,97 @@ func TestImportBadLines(t *testing.T) {
 	if bad := db.BadLines(); db.BadLineCount() != 1 || len(bad) != 1 || bad[0].Line != 3 || bad[0].File != filepath.Join(src, "a.log.gz") {
 		t.Errorf("bad lines from the cache: %v (%d)", bad, db.BadLineCount())
 	}
+}
+
+// restricted is the engine with its view narrowed to some columns.
+type restricted struct {
+	*localdb.DB
+	table string
+}
+
+func (r restricted) Dataset() queries.Dataset {
+	ds := r.DB.Dataset()
+	ds.Table = r.table
+	return ds
+}
+
+// TestEveryQueryReadsOnlyItsFields: every query of the library, every
+// version, runs on DuckDB over sample data holding every field, through a view
+// that keeps only the fields the query declares (and the partition columns):
+// a query with an SQL error, or one reading a field it does not declare,
+// fails here. Parameters without a default get a value of their type.
+func TestEveryQueryReadsOnlyItsFields(t *testing.T) {
+	all, _ := flowlog.Preset("all")
+	tgw, _ := flowlog.Preset("tgw")
+	samples := map[string]string{}
+	truths := map[string]*sample.Truth{}
+	for name, format := range map[string]flowlog.Format{"all": all, "tgw": tgw} {
+		dir := t.TempDir()
+		truth, err := sample.Generate(context.Background(), dir, sample.Options{Days: 1, Seed: 3, Records: 2000, Format: format})
+		if err != nil {
+			t.Fatal(err)
+		}
+		samples[name], truths[name] = dir, truth
+	}
+	for _, q := range queries.Default().All() {
+		t.Run(q.Ref(), func(t *testing.T) {
+			kind := "all"
+			if all.Missing(q.Fields...) != nil {
+				kind = "tgw"
+			}
+			if tgw.Missing(q.Fields...) != nil && kind == "tgw" {
+				t.Fatalf("no sample format holds every field of %s: %v", q.Ref(), q.Fields)
+			}
+			truth := truths[kind]
+			w, _ := partitions.NewWindow(truth.Start, truth.End)
+			db := open(t, []string{samples[kind]}, localdb.Options{Window: &w})
+			var cols []string
+			for _, name := range q.Fields {
+				fd, _ := flowlog.Lookup(name)
+				cols = append(cols, `"`+fd.Column()+`"`)
+			}
+			for _, c := range db.Layout().Columns() {
+				cols = append(cols, c.Name)
+			}
+			if _, err := db.Conn().ExecContext(context.Background(), "CREATE TEMP VIEW declared AS SELECT "+strings.Join(cols, ", ")+" FROM flow_logs"); err != nil {
+				t.Fatal(err)
+			}
+			given := map[string]string{}
+			for _, p := range q.Params {
+				if p.Required() {
+					given[p.Name] = valueOfType(p, truth)
+				}
+			}
+			vals, err := q.Resolve(given)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := queries.Run(context.Background(), restricted{db, "declared"}, q, vals); err != nil {
+				t.Errorf("%s over only its declared fields %v: %v", q.Ref(), q.Fields, err)
+			}
+		})
+	}
+}
+
+// valueOfType is a value a parameter of its type takes in the sample data.
+func valueOfType(p queries.Param, truth *sample.Truth) string {
+	switch p.Type {
+	case queries.IP:
+		return "10.0.1.10"
+	case queries.CIDR:
+		return "10.0.0.0/8"
+	case queries.Port:
+		return "443"
+	case queries.Protocol:
+		return "tcp"
+	case queries.Timestamp:
+		return truth.Start.Format(time.RFC3339)
+	case queries.Duration:
+		return "1h"
+	case queries.Int:
+		return "1"
+	case queries.Enum:
+		return p.Values[0]
+	}
+	return "x"
 }

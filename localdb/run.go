@@ -16,129 +16,111 @@ import (
 
 	"github.com/duckdb/duckdb-go/v2"
 
-	"github.com/flowq/flowq/partitions"
 	"github.com/flowq/flowq/queries"
 )
 
-// Query runs SQL over the view and returns DuckDB's rows as they come, for
-// Go users who want database/sql. It is DuckDB's raw connection: RunSQL is
-// the checked path flowq itself uses (read-only statements, a query run again
-// when a file's header or a folder differs from the plan, errors naming the
-// file that failed), and what the first query learns of the files is saved
-// only when a RunSQL succeeds or the DB is closed.
-func (d *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return d.duck.conn.QueryContext(ctx, query, args...)
+// The DB is a queries.Engine: queries.Run and queries.RunSQL run library
+// queries and SQL over it.
+var _ queries.Engine = (*DB)(nil)
+
+// Dataset describes the view: DuckDB's dialect, its name, the layout of its
+// partition columns, the window it was opened with, and its formats.
+func (d *DB) Dataset() queries.Dataset {
+	return queries.Dataset{Dialect: queries.DuckDB, Table: ViewName, Layout: d.layout, Window: d.opts.Window, Formats: d.Formats()}
 }
 
-// QueryRow runs SQL that returns one row (see Query).
-func (d *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return d.duck.conn.QueryRowContext(ctx, query, args...)
+// VerifyFormats reads the header of every text file whose format was taken
+// from another file of its flow log, so that Formats holds every format.
+func (d *DB) VerifyFormats(ctx context.Context) error {
+	_, err := d.verifyAssumed(ctx)
+	return err
 }
 
-// Render renders a library query for this dataset: DuckDB's dialect, the view,
-// and the layout's partition columns. It first checks that the data's formats
-// have the fields the query reads.
-func (d *DB) Render(q *queries.Query, params queries.Values, w *partitions.Window) (*queries.Rendered, error) {
-	if err := q.CheckFields(d.Formats()); err != nil {
-		return nil, err
-	}
-	return q.Render(queries.RenderOptions{Dialect: queries.DuckDB, Table: ViewName, Layout: d.layout, Window: w, Params: params})
+// RunQuery runs a library query over the view (queries.Run).
+func (d *DB) RunQuery(ctx context.Context, q *queries.Query, params queries.Values) (*queries.Result, error) {
+	return queries.Run(ctx, d, q, params)
 }
 
-// RunQuery renders a library query for this dataset and runs it.
-func (d *DB) RunQuery(ctx context.Context, q *queries.Query, params queries.Values, w *partitions.Window) (*queries.Result, error) {
-	r, err := d.Render(q, params, w)
-	if err != nil {
-		// The fields may be in files whose format was assumed.
-		if verified, verr := d.verifyAssumed(ctx); verr != nil {
-			return nil, verr
-		} else if verified {
-			r, err = d.Render(q, params, w)
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
-	return d.Run(ctx, r)
+// RunSQL runs SQL over the view with bound arguments (queries.RunSQL).
+func (d *DB) RunSQL(ctx context.Context, sql string, args ...any) (*queries.Result, error) {
+	return queries.RunSQL(ctx, d, sql, args...)
 }
 
-// Run runs a rendered query and returns its rows with provenance.
-func (d *DB) Run(ctx context.Context, r *queries.Rendered) (*queries.Result, error) {
-	res, err := d.RunSQL(ctx, r.SQL, r.Args...)
-	if err != nil {
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("%s (sql %.12s): %w", r.Query.Ref(), r.SHA256(), err)
-	}
-	r.Finish(res)
-	return res, nil
-}
+// Conn is DuckDB's connection, with the view, for Go users who want
+// database/sql. It is raw: Query is the checked path (read-only statements,
+// a query run again when a file's header or a folder differs from the plan,
+// errors naming the file that failed), and what a first read learns of the
+// files is saved only by Query or Close.
+func (d *DB) Conn() *sql.Conn { return d.duck.conn }
 
 // maxReplans bounds how often a query is planned again after a file turned
 // out to have another format than its flow log's other files.
 const maxReplans = 3
 
-// RunSQL runs SQL over the view with bound arguments. Only a query may run
-// (SELECT, WITH, VALUES, DESCRIBE, SUMMARIZE, SHOW, EXPLAIN of a query), one
-// statement at a time; see ReadOnlyError. A file that fails while the query
-// reads it (a corrupt gzip stream, a bad line in strict mode) is the error,
-// with its name.
-func (d *DB) RunSQL(ctx context.Context, query string, args ...any) (*queries.Result, error) {
-	started := time.Now()
+// pageRows is how many rows Query hands over at a time.
+const pageRows = 2048
+
+// Query runs SQL over the view with bound arguments (the engine contract's
+// step 3). Only a query may run (SELECT, WITH, VALUES, DESCRIBE, SUMMARIZE,
+// SHOW, EXPLAIN of a query), one statement at a time; see ReadOnlyError. A
+// file that fails while the query reads it (a corrupt gzip stream, a bad line
+// in strict mode) is the error, with its name. The pages come once the query
+// has succeeded: it may run again when a file or folder turns out otherwise
+// than planned.
+func (d *DB) Query(ctx context.Context, query string, args []any, page func(queries.Page) error) (queries.EngineProvenance, error) {
+	var none queries.EngineProvenance
 	verified := false
 	for attempt := 0; ; attempt++ {
 		res, err := d.query(ctx, query, args...)
 		failure, misfits := d.scans.takeFailure()
 		switch {
 		case errors.As(err, new(*ReadOnlyError)):
-			return nil, err
+			return none, err
 		case err == nil && d.checkGlobs():
 			d.remember()
-			res.Provenance = queries.Provenance{
-				Engine: "duckdb", Files: len(d.files), BadLines: d.BadLineCount(), BytesRead: d.size(),
-				Rows: len(res.Rows), Started: started.UTC(), Elapsed: time.Since(started),
+			for i := 0; i == 0 || i < len(res.Rows); i += pageRows {
+				if err := page(queries.Page{Columns: res.Columns, Rows: res.Rows[i:min(i+pageRows, len(res.Rows))]}); err != nil {
+					return none, err
+				}
 			}
-			res.Provenance.ElapsedMS = res.Provenance.Elapsed.Milliseconds()
-			res.Provenance.AdHoc(query)
-			return res, nil
+			return queries.EngineProvenance{Engine: "duckdb", Files: len(d.files), InputBytes: d.size(), BadLines: d.BadLineCount()}, nil
 		case err == nil:
 			// A globbed folder changed while the query ran: read the files
 			// planned, one by one, and run it again.
 			if attempt == maxReplans {
-				return nil, errors.New("the dataset's folders kept changing while the query ran: run it again when the download is done")
+				return none, errors.New("the dataset's folders kept changing while the query ran: run it again when the download is done")
 			}
 			if err := d.plan(ctx); err != nil {
-				return nil, err
+				return none, err
 			}
 			continue
 		case ctx.Err() != nil:
-			return nil, ctx.Err()
+			return none, ctx.Err()
 		case len(misfits) > 0:
 			if attempt == maxReplans {
-				return nil, fmt.Errorf("files of one flow log kept turning out to have other headers than planned: %w", errMisfit)
+				return none, fmt.Errorf("files of one flow log kept turning out to have other headers than planned: %w", errMisfit)
 			}
 			if err := d.replan(ctx, misfits); err != nil {
-				return nil, err
+				return none, err
 			}
 			continue
 		case failure != nil:
 			d.remember()
-			return nil, failure
+			return none, failure
 		case !verified:
 			// The query may name a column that only files whose format was
 			// assumed have: read their headers and try once more.
 			verified = true
 			if found, verr := d.verifyAssumed(ctx); verr != nil {
-				return nil, verr
+				return none, verr
 			} else if found {
 				continue
 			}
 		}
 		if errors.As(err, new(*SQLError)) {
-			return nil, err
+			return none, err
 		}
-		return nil, &SQLError{Err: err}
+		return none, &SQLError{Err: err}
 	}
 }
 

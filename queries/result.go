@@ -37,11 +37,15 @@ type Provenance struct {
 	Engine            string         `json:"engine"`
 	From              *time.Time     `json:"from,omitempty"`
 	To                *time.Time     `json:"to,omitempty"`
-	Files             int            `json:"files_read"`
-	BadLines          int            `json:"bad_lines"`
-	ExecutionID       string         `json:"execution_id,omitempty"` // Athena's QueryExecutionId
-	BytesRead         int64          `json:"bytes_read"`
-	Rows              int            `json:"rows"`
+	// Files are the files the window selected (a local engine reads them,
+	// or the parts of them a query needs); InputBytes is their size.
+	Files      int   `json:"files"`
+	InputBytes int64 `json:"input_bytes"`
+	// ScannedBytes is what the engine says it scanned (Athena bills it).
+	ScannedBytes int64  `json:"scanned_bytes,omitempty"`
+	BadLines     int    `json:"bad_lines"`              // lines of the input that are not records, left out
+	ExecutionID  string `json:"execution_id,omitempty"` // Athena's QueryExecutionId
+	Rows         int    `json:"rows"`
 	// Limit is the most rows the query returns, the value of LimitParam; 0
 	// when it has no limit parameter.
 	Limit int64 `json:"limit,omitempty"`
@@ -49,7 +53,8 @@ type Provenance struct {
 	LimitParam string `json:"limit_param,omitempty"`
 	// Truncated is true when more rows matched than Limit: the result is the
 	// first Limit of them. It is known, not guessed from Rows == Limit.
-	Truncated bool          `json:"truncated"`
+	Truncated bool `json:"truncated"`
+	// Started and Elapsed time the query, from Run or RunSQL to its last row.
 	Started   time.Time     `json:"started"`
 	Elapsed   time.Duration `json:"-"`
 	ElapsedMS int64         `json:"elapsed_ms"`

@@ -246,7 +246,7 @@ func runDemoStep(ctx context.Context, out io.Writer, tableOpts report.Options, d
 	if err != nil {
 		return err
 	}
-	res, err := db.RunQuery(ctx, q, vals, nil)
+	res, err := db.RunQuery(ctx, q, vals)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,157 @@
+package queries
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/flowq/flowq/flowlog"
+	"github.com/flowq/flowq/partitions"
+)
+
+// Engine runs SQL over one dataset of flow logs: a table with a column per
+// field and the partition columns of its layout, over a time window fixed
+// when the engine was opened. flowq has two: localdb (DuckDB over downloaded
+// files) and athenadb (Athena over S3). Run and RunSQL are how every query
+// reaches one, so that checking fields, rendering, limits and provenance are
+// the same whichever runs it.
+//
+// Writing an engine:
+//
+//  1. Open it over a dataset and a window, once (localdb.Open takes paths
+//     and Options.Window). The window chooses what the engine reads: files,
+//     partitions. Queries never name another window; a nil window reads
+//     everything. Open checks what it can before any query: that the data
+//     exists and that it can be read.
+//  2. Dataset describes what the engine opened: the Dialect its SQL is
+//     written in, the table's name, its Layout (which partition columns it
+//     has), the Window, and the flow-log Formats it holds. Run refuses a
+//     query whose fields some format lacks, before anything runs, and renders
+//     the query with the dialect, table, layout and window. An engine that
+//     knows the formats from samples of the data (localdb reads one file's
+//     header per flow log) also implements FormatVerifier.
+//  3. Query runs one statement, with its arguments bound to the ? placeholders
+//     in order (int64 or string values). It calls page for each page of rows,
+//     in order, with the same columns every time, and returns when the last
+//     page has been taken; a page error stops it. Values are nil (NULL),
+//     int64, float64, string, bool, time.Time (UTC) or *big.Int (an integer
+//     beyond int64). It returns the provenance only the engine knows (see
+//     EngineProvenance). When ctx is done it stops the statement, leaving
+//     nothing running, and returns ctx's error. An error names what failed:
+//     the file, the execution, the reason.
+//  4. Close releases what Open took, and saves what the engine learnt.
+//
+// An engine may assume that SQL handed to Query by Run was rendered by this
+// package for its dialect; SQL from RunSQL is what a user typed, and the
+// engine refuses what must not run (localdb runs read-only queries only).
+type Engine interface {
+	Dataset() Dataset
+	Query(ctx context.Context, sql string, args []any, page func(Page) error) (EngineProvenance, error)
+	Close() error
+}
+
+// Dataset is what an engine was opened over.
+type Dataset struct {
+	Dialect Dialect
+	Table   string // what queries name in FROM
+	Layout  partitions.Layout
+	Window  *partitions.Window // nil: every record
+	Formats []flowlog.Format
+}
+
+// Page is some rows of a result, in order.
+type Page struct {
+	Columns []Column
+	Rows    [][]any
+}
+
+// EngineProvenance is the part of a result's provenance only the engine
+// knows. Run and RunSQL add the rest (the query, its hashes, parameters,
+// window, limit, rows and timing).
+type EngineProvenance struct {
+	Engine       string // the engine's name: duckdb, athena
+	Files        int    // the files the window selected (local)
+	InputBytes   int64  // their size
+	ScannedBytes int64  // the bytes the engine says it scanned (Athena)
+	BadLines     int    // lines of the input that are not records, left out
+	ExecutionID  string // Athena's QueryExecutionId
+}
+
+// FormatVerifier is an engine that knows its dataset's formats from samples:
+// VerifyFormats reads them all, and Run asks it before refusing a query for a
+// field the samples lack.
+type FormatVerifier interface {
+	VerifyFormats(ctx context.Context) error
+}
+
+// Run runs a library query on an engine: it checks that the dataset's
+// formats have the query's fields, renders it for the engine's dialect,
+// table, layout and window, runs it, and completes the result (the limit and
+// the provenance; see Rendered.Finish).
+func Run(ctx context.Context, eng Engine, q *Query, params Values) (*Result, error) {
+	started := time.Now()
+	ds := eng.Dataset()
+	if err := q.CheckFields(ds.Formats); err != nil {
+		v, ok := eng.(FormatVerifier)
+		if !ok {
+			return nil, err
+		}
+		if verr := v.VerifyFormats(ctx); verr != nil {
+			return nil, verr
+		}
+		if ds = eng.Dataset(); q.CheckFields(ds.Formats) != nil {
+			return nil, err
+		}
+	}
+	r, err := q.Render(RenderOptions{Dialect: ds.Dialect, Table: ds.Table, Layout: ds.Layout, Window: ds.Window, Params: params})
+	if err != nil {
+		return nil, err
+	}
+	res, err := collect(ctx, eng, r.SQL, r.Args, started)
+	if err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%s (sql %.12s): %w", q.Ref(), r.SHA256(), err)
+	}
+	// The engine may have learnt formats while reading (a file unlike its
+	// samples): the query's fields must still be in every one.
+	if err := q.CheckFields(eng.Dataset().Formats); err != nil {
+		return nil, fmt.Errorf("%w (found while reading)", err)
+	}
+	r.Finish(res)
+	return res, nil
+}
+
+// RunSQL runs SQL a user wrote, with bound arguments, on an engine, and
+// records its text and hash in the provenance.
+func RunSQL(ctx context.Context, eng Engine, sql string, args ...any) (*Result, error) {
+	res, err := collect(ctx, eng, sql, args, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	res.Provenance.AdHoc(sql)
+	return res, nil
+}
+
+// collect runs SQL on an engine and gathers its pages into a Result with
+// the engine's provenance and the time the query took.
+func collect(ctx context.Context, eng Engine, sql string, args []any, started time.Time) (*Result, error) {
+	res := &Result{}
+	ep, err := eng.Query(ctx, sql, args, func(p Page) error {
+		res.Columns = p.Columns
+		res.Rows = append(res.Rows, p.Rows...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Provenance = Provenance{
+		Engine: ep.Engine, Files: ep.Files, InputBytes: ep.InputBytes, ScannedBytes: ep.ScannedBytes,
+		BadLines: ep.BadLines, ExecutionID: ep.ExecutionID,
+		Rows: len(res.Rows), Started: started.UTC(), Elapsed: time.Since(started),
+	}
+	res.Provenance.ElapsedMS = res.Provenance.Elapsed.Milliseconds()
+	return res, nil
+}
