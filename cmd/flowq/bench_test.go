@@ -214,7 +214,7 @@ func BenchmarkWindowPruning30Days(b *testing.B) {
 		"--from", from.Format(time.RFC3339), "--to", from.Add(time.Hour).Format(time.RFC3339), "-o", "json")
 	var doc struct {
 		Provenance struct {
-			Files int `json:"files_read"`
+			Files int `json:"files"`
 		} `json:"provenance"`
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {

@@ -209,7 +209,7 @@ func demoRun(cmd *cobra.Command, opts *DemoOptions) error {
 		fmt.Fprintf(io.ErrOut, "using the existing sample in %s: %d files, %d records, %s to %s (seed %d, %s layout)\n",
 			dir, truth.Files, truth.Records, truth.Start.Format(time.DateOnly), truth.End.Format(time.DateOnly), truth.Seed, truth.Layout)
 	}
-	db, err := openLocal(ctx, opts.Factory, localFlags{Paths: []string{dir}}, nil)
+	db, err := localdb.Open(ctx, []string{dir}, localdb.Options{CheckCache: checkCache(opts.Factory)})
 	if err != nil {
 		return err
 	}

@@ -62,7 +62,7 @@ func importRun(cmd *cobra.Command, opts *ImportOptions) error {
 	if err != nil {
 		return err
 	}
-	reportData(opts.Factory.IO.ErrOut, nil, st.BadLines, st.BadLineCount, opts.Strict)
+	reportLines(opts.Factory.IO.ErrOut, nil, st.BadLines, st.BadLineCount, opts.Strict)
 	removed := ""
 	if st.Removed > 0 {
 		removed = fmt.Sprintf(", %d removed (their sources are gone)", st.Removed)

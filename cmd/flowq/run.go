@@ -2,10 +2,10 @@ package main
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/flowq/flowq/queries"
 	"github.com/flowq/flowq/report"
 )
 
@@ -13,7 +13,7 @@ import (
 type RunOptions struct {
 	Factory *Factory
 	Query   string // name or name@version
-	Local   localFlags
+	Engine  engineFlags
 	Window  windowFlags
 	Params  []string // NAME=VALUE
 	Output  string
@@ -35,8 +35,8 @@ name@version, the SQL's SHA-256, the parameters, the engine, the files read and 
 		ValidArgsFunction: completeQuery,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Query = args[0]
-			if len(opts.Local.Paths) == 0 {
-				return usageErrorf("--local is required: the engine reads downloaded files")
+			if err := opts.Engine.check(); err != nil {
+				return err
 			}
 			if _, err := report.ParseFormat(opts.Output); err != nil {
 				return usageError{err}
@@ -47,7 +47,7 @@ name@version, the SQL's SHA-256, the parameters, the engine, the files read and 
 			return runRun(cmd, opts)
 		},
 	}
-	opts.Local.register(cmd)
+	opts.Engine.register(cmd)
 	opts.Window.register(cmd)
 	cmd.Flags().StringArrayVarP(&opts.Params, "param", "p", nil, "a query parameter NAME=VALUE (repeatable)")
 	cmd.RegisterFlagCompletionFunc("param", completeParam)
@@ -61,20 +61,16 @@ func runRun(cmd *cobra.Command, opts *RunOptions) error {
 		return err
 	}
 	ctx := cmd.Context()
-	started := time.Now()
-	db, err := openLocal(ctx, opts.Factory, opts.Local, w)
+	eng, err := opts.Engine.open(ctx, opts.Factory, w)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	res, err := db.RunQuery(ctx, q, vals, w)
-	reportData(opts.Factory.IO.ErrOut, db.Warnings(), db.BadLines(), db.BadLineCount(), opts.Local.Strict)
+	defer eng.Close()
+	res, err := queries.Run(ctx, eng, q, vals)
+	reportData(opts.Factory.IO.ErrOut, eng, opts.Engine.Strict)
 	if err != nil {
 		return err
 	}
-	// The elapsed time a user waited includes opening the files.
-	res.Provenance.Elapsed = time.Since(started)
-	res.Provenance.ElapsedMS = res.Provenance.Elapsed.Milliseconds()
 	format, _ := report.ParseFormat(opts.Output)
 	if err := report.Write(opts.Factory.IO.Out, format, res, opts.Factory.IO.IsStdoutTTY()); err != nil {
 		return err

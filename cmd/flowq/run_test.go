@@ -17,7 +17,7 @@ func TestNewCmdRun(t *testing.T) {
 		wantErr string
 	}{
 		{args: []string{"rejects-on-port@1", "--local", "a", "--local", "b,c", "--since", "2h", "-p", "port=22", "--param", "protocol=udp", "-o", "json"},
-			want: RunOptions{Query: "rejects-on-port@1", Local: localFlags{Paths: []string{"a", "b,c"}}, Window: windowFlags{Since: "2h"},
+			want: RunOptions{Query: "rejects-on-port@1", Engine: engineFlags{Local: []string{"a", "b,c"}}, Window: windowFlags{Since: "2h"},
 				Params: []string{"port=22", "protocol=udp"}, Output: "json"}},
 		{args: []string{"x"}, wantErr: "--local is required"},
 		{args: []string{"x", "--local", "a", "-o", "xml"}, wantErr: `output format "xml"`},
@@ -96,7 +96,7 @@ func TestRunLayouts(t *testing.T) {
 			Provenance struct {
 				Query string `json:"query"`
 				SHA   string `json:"sql_sha256"`
-				Files int    `json:"files_read"`
+				Files int    `json:"files"`
 			} `json:"provenance"`
 			Rows []map[string]any `json:"rows"`
 		}

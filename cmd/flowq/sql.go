@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/flowq/flowq/localdb"
+	"github.com/flowq/flowq/queries"
 	"github.com/flowq/flowq/report"
 )
 
@@ -14,7 +15,7 @@ import (
 type SQLOptions struct {
 	Factory *Factory
 	Query   string
-	Local   localFlags
+	Engine  engineFlags
 	Window  windowFlags
 	Output  string
 }
@@ -36,8 +37,8 @@ installed or loaded, no setting changed. Anything else is refused (exit 2).`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Query = args[0]
-			if len(opts.Local.Paths) == 0 {
-				return usageErrorf("--local is required")
+			if err := opts.Engine.check(); err != nil {
+				return err
 			}
 			if _, err := report.ParseFormat(opts.Output); err != nil {
 				return usageError{err}
@@ -48,7 +49,7 @@ installed or loaded, no setting changed. Anything else is refused (exit 2).`,
 			return sqlRun(cmd, opts)
 		},
 	}
-	opts.Local.register(cmd)
+	opts.Engine.register(cmd)
 	opts.Window.register(cmd)
 	outputFlag(cmd, &opts.Output)
 	return cmd
@@ -60,13 +61,13 @@ func sqlRun(cmd *cobra.Command, opts *SQLOptions) error {
 		return err
 	}
 	ctx := cmd.Context()
-	db, err := openLocal(ctx, opts.Factory, opts.Local, w)
+	eng, err := opts.Engine.open(ctx, opts.Factory, w)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	res, err := db.RunSQL(ctx, opts.Query)
-	reportData(opts.Factory.IO.ErrOut, db.Warnings(), db.BadLines(), db.BadLineCount(), opts.Local.Strict)
+	defer eng.Close()
+	res, err := queries.RunSQL(ctx, eng, opts.Query)
+	reportData(opts.Factory.IO.ErrOut, eng, opts.Engine.Strict)
 	if errors.As(err, new(*localdb.ReadOnlyError)) {
 		return usageError{err}
 	}
