@@ -4,37 +4,54 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/flowq/flowq/partitions"
 )
 
 // Dialect is where DuckDB and Athena (Trino) SQL differ. A query is written
-// once; each method renders one construct the engines spell differently. Choose
-// a dialect once, with ParseDialect, and pass it down.
+// once; each method renders one construct the engines spell differently. The
+// behaviour both share is in base, which each dialect embeds and overrides
+// where it differs. Choose a dialect once, with ParseDialect, and pass it
+// down; Dialects lists them all (the golden tests range over it).
 type Dialect interface {
 	// Name is "duckdb" or "athena".
 	Name() string
 	// Timestamp converts Unix seconds (start, "end") to a timestamp in UTC.
 	Timestamp(seconds string) string
-	// InNetwork is true when the address column lies in the network, a bound
-	// CIDR string.
+	// InNetwork is true when the address column lies in the network, a
+	// CIDR string (bound, or a literal: see Param).
 	InNetwork(network, addr string) string
 	// ApproxDistinct counts distinct values approximately.
 	ApproxDistinct(expr string) string
 	// RegexpLike is true when the pattern matches part of the string.
 	RegexpLike(expr, pattern string) string
-	// Literal writes a bound value as an SQL literal.
+	// Param writes a value of the query at a place in its SQL, in clause:
+	// a ? placeholder, with bound true, where the engine binds values there;
+	// else the value as an SQL literal (Literal, the one escaping function).
+	Param(v any, clause Clause) (sql string, bound bool, err error)
+	// Ident quotes an identifier.
+	Ident(name string) string
+	// Window is the condition that keeps a window's records in a table of
+	// the layout: partition predicates that select the folders that can hold
+	// them (widened by the delivery slack), then the exact overlap on start
+	// and "end". param writes each value (see Param).
+	Window(layout partitions.Layout, w partitions.Window, param func(any) (string, error)) (string, error)
+	// Literal writes a value as an SQL literal.
 	Literal(v any) (string, error)
 	// Reserved is true for a word that cannot be a table or database name
 	// without quotes. Case does not matter.
 	Reserved(word string) bool
 }
 
+// Dialects are the dialects flowq renders queries in.
+var Dialects = []Dialect{DuckDB, Athena}
+
 // ParseDialect returns the dialect of an engine name.
 func ParseDialect(name string) (Dialect, error) {
-	switch name {
-	case "duckdb":
-		return DuckDB, nil
-	case "athena":
-		return Athena, nil
+	for _, d := range Dialects {
+		if d.Name() == name {
+			return d, nil
+		}
 	}
 	return nil, fmt.Errorf("unknown engine %q: want duckdb or athena", name)
 }
@@ -44,7 +61,56 @@ var (
 	Athena Dialect = athena{}
 )
 
-type duckdb struct{}
+// base is what both dialects do alike.
+type base struct{}
+
+// Param: a placeholder, wherever it stands.
+func (base) Param(any, Clause) (string, bool, error) { return "?", true, nil }
+
+// Ident: double quotes, doubled inside (SQL's standard, which both follow).
+func (base) Ident(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
+
+func (base) Literal(v any) (string, error) { return Literal(v) }
+
+// Window: a disjunction of ranges of partition values (few, see
+// partitions.Layout.Filter), then end >= from and start < to.
+func (b base) Window(layout partitions.Layout, w partitions.Window, param func(any) (string, error)) (string, error) {
+	var terms []string
+	for _, term := range layout.Filter(w) {
+		var conds []string
+		for _, c := range term {
+			lo, err := param(c.Lo)
+			if err != nil {
+				return "", err
+			}
+			if c.Lo == c.Hi {
+				conds = append(conds, c.Column+" = "+lo)
+				continue
+			}
+			hi, err := param(c.Hi)
+			if err != nil {
+				return "", err
+			}
+			conds = append(conds, c.Column+" BETWEEN "+lo+" AND "+hi)
+		}
+		terms = append(terms, strings.Join(conds, " AND "))
+	}
+	part := terms[0]
+	if len(terms) > 1 {
+		part = "((" + strings.Join(terms, ") OR (") + "))"
+	}
+	from, err := param(w.From.Unix())
+	if err != nil {
+		return "", err
+	}
+	to, err := param(w.To.Unix())
+	if err != nil {
+		return "", err
+	}
+	return part + " AND " + b.Ident("end") + " >= " + from + " AND start < " + to, nil
+}
+
+type duckdb struct{ base }
 
 func (duckdb) Name() string { return "duckdb" }
 
@@ -65,8 +131,6 @@ func (duckdb) ApproxDistinct(e string) string { return "approx_count_distinct(" 
 // RegexpLike: DuckDB's regexp_matches searches, as Trino's regexp_like does.
 func (duckdb) RegexpLike(e, p string) string { return "regexp_matches(" + e + ", " + p + ")" }
 
-func (duckdb) Literal(v any) (string, error) { return Literal(v) }
-
 // Reserved: DuckDB's keywords of the categories "reserved" and "type_function"
 // (SELECT keyword_name FROM duckdb_keywords()), the ones its parser refuses in
 // FROM. DuckDB reserves words Trino does not (limit, offset, window, default).
@@ -82,7 +146,7 @@ var duckdbReserved = wordSet(`all analyse analyze and anti any array as asc asof
 	tablesample then to trailing true try_cast union unique unpack unpivot using variadic verbose
 	when where window with`)
 
-type athena struct{}
+type athena struct{ base }
 
 func (athena) Name() string { return "athena" }
 
@@ -97,7 +161,17 @@ func (athena) InNetwork(network, addr string) string {
 
 func (athena) ApproxDistinct(e string) string { return "approx_distinct(" + e + ")" }
 func (athena) RegexpLike(e, p string) string  { return "regexp_like(" + e + ", " + p + ")" }
-func (athena) Literal(v any) (string, error)  { return Literal(v) }
+
+// Param: Athena binds execution parameters only in a WHERE clause ("?" may
+// stand nowhere else); elsewhere (a SELECT list, HAVING, LIMIT) the value is
+// written as a literal by Literal, the one escaping function.
+func (athena) Param(v any, c Clause) (string, bool, error) {
+	if c == WhereClause {
+		return "?", true, nil
+	}
+	lit, err := Literal(v)
+	return lit, false, err
+}
 
 // Reserved: Trino's reserved keywords (Athena engine v3 is Trino), which its
 // grammar refuses as names unless double-quoted. Words such as year, day, hour,

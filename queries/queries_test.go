@@ -69,7 +69,7 @@ func TestRenderGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, d := range []Dialect{DuckDB, Athena} {
+		for _, d := range Dialects {
 			r, err := q.Render(RenderOptions{Dialect: d, Layout: partitions.Layout{PerHour: true}, Window: &w, Params: vals})
 			if err != nil {
 				t.Fatal(err)
@@ -448,12 +448,20 @@ func TestLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := q.Render(RenderOptions{Dialect: Athena, Params: vals})
+	// DuckDB binds the limit; Athena binds values only in WHERE, so writes it.
+	r, err := q.Render(RenderOptions{Dialect: DuckDB, Params: vals})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.Limit != 3 || r.Args[len(r.Args)-1] != int64(4) || !strings.HasSuffix(r.SQL, "LIMIT ?\n") {
 		t.Fatalf("limit %d, args %v, SQL:\n%s", r.Limit, r.Args, r.SQL)
+	}
+	r, err = q.Render(RenderOptions{Dialect: Athena, Params: vals})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Limit != 3 || len(r.Args) != 0 || !strings.HasSuffix(r.SQL, "LIMIT 4\n") {
+		t.Fatalf("athena: limit %d, args %v, SQL:\n%s", r.Limit, r.Args, r.SQL)
 	}
 	rows := func(n int) [][]any {
 		out := make([][]any, n)
@@ -554,5 +562,55 @@ func TestTableNames(t *testing.T) {
 		if Athena.Reserved(w) || DuckDB.Reserved(w) {
 			t.Errorf("%s is reserved", w)
 		}
+	}
+}
+
+// TestClauseAt: the clause a value stands in, which decides whether Athena
+// can bind it.
+func TestClauseAt(t *testing.T) {
+	for sql, want := range map[string]Clause{
+		"SELECT a, ":                                        SelectClause,
+		"SELECT a FROM t WHERE x = ":                        WhereClause,
+		"SELECT a FROM t WHERE contains(":                   WhereClause,
+		"SELECT CASE WHEN f(":                               SelectClause,
+		"SELECT lag(x) OVER (PARTITION BY a ORDER BY b) + ": SelectClause,
+		"SELECT a FROM (SELECT b FROM t WHERE c = ":         WhereClause,
+		"SELECT a FROM (SELECT b FROM t WHERE c = 1) r WHERE d = 1 GROUP BY a HAVING count(*) > ": HavingClause,
+		"SELECT a FROM t ORDER BY a LIMIT ":                                  LimitClause,
+		"SELECT 'WHERE' FROM t WHERE x = 'a''b' LIMIT ":                      LimitClause,
+		"SELECT \"where\" FROM t -- WHERE\n LIMIT ":                          LimitClause,
+		"SELECT a FROM t JOIN u ON t.a = ":                                   OnClause,
+		"WITH x AS (SELECT a FROM t WHERE b = 1) SELECT * FROM x WHERE y = ": WhereClause,
+		"": OtherClause,
+	} {
+		if got := clauseAt(sql); got != want {
+			t.Errorf("clauseAt(%q) = %q, want %q", sql, got, want)
+		}
+	}
+}
+
+// TestDialectParams: DuckDB binds every value; Athena binds values in WHERE
+// and writes the others as literals, with the one escaping function.
+func TestDialectParams(t *testing.T) {
+	for _, tc := range []struct {
+		d     Dialect
+		c     Clause
+		v     any
+		sql   string
+		bound bool
+	}{
+		{DuckDB, SelectClause, "x'y", "?", true},
+		{DuckDB, LimitClause, int64(11), "?", true},
+		{Athena, WhereClause, "x'y", "?", true},
+		{Athena, SelectClause, "x'y", "'x''y'", false},
+		{Athena, LimitClause, int64(11), "11", false},
+	} {
+		sql, bound, err := tc.d.Param(tc.v, tc.c)
+		if err != nil || sql != tc.sql || bound != tc.bound {
+			t.Errorf("%s in %s of %v: %q %v %v", tc.d.Name(), tc.c, tc.v, sql, bound, err)
+		}
+	}
+	if _, _, err := Athena.Param("a\nb", SelectClause); err == nil {
+		t.Error("a control character was written into SQL")
 	}
 }

@@ -113,17 +113,19 @@ func (q *Query) Render(opts RenderOptions) (*Rendered, error) {
 		return nil, err
 	}
 	var b strings.Builder
-	if err := t.Funcs(renderFuncs(&renderer{opts: opts, out: r})).Execute(&b, nil); err != nil {
+	if err := t.Funcs(renderFuncs(&renderer{opts: opts, out: r, sql: &b})).Execute(&b, nil); err != nil {
 		return nil, fmt.Errorf("render %s for %s: %w", q.Ref(), opts.Dialect.Name(), err)
 	}
 	r.SQL = b.String() + "\n"
 	return r, nil
 }
 
-// renderer collects the bound values while the template runs.
+// renderer collects the bound values while the template runs; out is the
+// SQL written so far, which says what clause a value stands in.
 type renderer struct {
 	opts RenderOptions
 	out  *Rendered
+	sql  *strings.Builder
 }
 
 // renderFuncs are the template's functions. With a nil renderer they only
@@ -140,7 +142,7 @@ func renderFuncs(r *renderer) template.FuncMap {
 	return template.FuncMap{
 		"table":           func() string { return r.opts.Table },
 		"param":           func(name string) (string, error) { return r.param(name) },
-		"window":          func() string { return r.window() },
+		"window":          func() (string, error) { return r.window() },
 		"timestamp":       func(expr string) string { return r.opts.Dialect.Timestamp(expr) },
 		"approx_distinct": func(expr string) string { return r.opts.Dialect.ApproxDistinct(expr) },
 		"in_network": func(param, addr string) (string, error) {
@@ -160,9 +162,17 @@ func renderFuncs(r *renderer) template.FuncMap {
 	}
 }
 
-func (r *renderer) bind(v any) string {
-	r.out.Args = append(r.out.Args, v)
-	return "?"
+// bind writes a value where the template stands: bound as a placeholder, or
+// a literal, as the dialect does in that clause.
+func (r *renderer) bind(v any) (string, error) {
+	sql, bound, err := r.opts.Dialect.Param(v, clauseAt(r.sql.String()))
+	if err != nil {
+		return "", err
+	}
+	if bound {
+		r.out.Args = append(r.out.Args, v)
+	}
+	return sql, nil
 }
 
 func (r *renderer) param(name string) (string, error) {
@@ -180,34 +190,16 @@ func (r *renderer) param(name string) (string, error) {
 			return "", fmt.Errorf("parameter %s: %v is not a whole number from 1 to %d (resolve the parameters first)", name, v, MaxLimit)
 		}
 		r.out.Limit = n
-		return r.bind(n + 1), nil
+		return r.bind(n + 1)
 	}
-	return r.bind(v), nil
+	return r.bind(v)
 }
 
-// window is the time condition: partition predicates that select the folders
-// that can hold the window's records (widened by the delivery slack), then the
-// exact overlap on start and "end". Without a window every row qualifies.
-func (r *renderer) window() string {
-	w := r.opts.Window
-	if w == nil {
-		return "TRUE"
+// window is the time condition (see Dialect.Window). Without a window every
+// row qualifies.
+func (r *renderer) window() (string, error) {
+	if r.opts.Window == nil {
+		return "TRUE", nil
 	}
-	var terms []string
-	for _, term := range r.opts.Layout.Filter(*w) {
-		var conds []string
-		for _, c := range term {
-			if c.Lo == c.Hi {
-				conds = append(conds, c.Column+" = "+r.bind(c.Lo))
-			} else {
-				conds = append(conds, c.Column+" BETWEEN "+r.bind(c.Lo)+" AND "+r.bind(c.Hi))
-			}
-		}
-		terms = append(terms, strings.Join(conds, " AND "))
-	}
-	part := terms[0]
-	if len(terms) > 1 {
-		part = "((" + strings.Join(terms, ") OR (") + "))"
-	}
-	return part + ` AND "end" >= ` + r.bind(w.From.Unix()) + " AND start < " + r.bind(w.To.Unix())
+	return r.opts.Dialect.Window(r.opts.Layout, *r.opts.Window, r.bind)
 }

@@ -166,7 +166,7 @@ func queriesRenderRun(opts *QueriesRenderOptions) error {
 	fmt.Fprint(out, r.SQL)
 	fmt.Fprintf(out, "-- parameters: %s\n", strings.Join(lits, ", "))
 	if r.Limit > 0 {
-		fmt.Fprintf(out, "-- %s %d is bound as %d: the row beyond the limit tells flowq that the result was cut\n", queries.LimitParam, r.Limit, r.Limit+1)
+		fmt.Fprintf(out, "-- %s %d is asked as %d: the row beyond the limit tells flowq that the result was cut\n", queries.LimitParam, r.Limit, r.Limit+1)
 	}
 	return nil
 }

@@ -1,5 +1,5 @@
 SELECT
-  CASE WHEN contains(?, CAST(srcaddr AS IPADDRESS)) THEN 'a->b' ELSE 'b->a' END AS direction,
+  CASE WHEN contains('10.0.1.0/24', CAST(srcaddr AS IPADDRESS)) THEN 'a->b' ELSE 'b->a' END AS direction,
   count(*) AS records,
   sum(packets) AS packets,
   sum(bytes) AS bytes,
@@ -16,4 +16,4 @@ WHERE log_status = 'OK'
     OR (contains(?, CAST(srcaddr AS IPADDRESS)) AND contains(?, CAST(dstaddr AS IPADDRESS))))
 GROUP BY 1
 ORDER BY 1
--- parameters: '10.0.1.0/24', '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800, '10.0.1.0/24', '10.0.1.0/24', '10.0.1.0/24', '10.0.1.0/24'
+-- parameters: '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800, '10.0.1.0/24', '10.0.1.0/24', '10.0.1.0/24', '10.0.1.0/24'

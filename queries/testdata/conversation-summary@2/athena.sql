@@ -12,8 +12,8 @@ SELECT
 FROM (
   SELECT
     srcaddr, dstaddr, packets, bytes, action, start, "end",
-    contains(?, CAST(srcaddr AS IPADDRESS)) AND contains(?, CAST(dstaddr AS IPADDRESS)) AS a_to_b,
-    contains(?, CAST(srcaddr AS IPADDRESS)) AND contains(?, CAST(dstaddr AS IPADDRESS)) AS b_to_a
+    contains('10.0.1.0/24', CAST(srcaddr AS IPADDRESS)) AND contains('10.0.1.0/24', CAST(dstaddr AS IPADDRESS)) AS a_to_b,
+    contains('10.0.1.0/24', CAST(srcaddr AS IPADDRESS)) AND contains('10.0.1.0/24', CAST(dstaddr AS IPADDRESS)) AS b_to_a
   FROM flow_logs
   WHERE log_status = 'OK'
     AND ((day = ? AND hour BETWEEN ? AND ?) OR (day = ? AND hour BETWEEN ? AND ?)) AND "end" >= ? AND start < ?
@@ -21,4 +21,4 @@ FROM (
 WHERE a_to_b OR b_to_a
 GROUP BY 1
 ORDER BY 1
--- parameters: '10.0.1.0/24', '10.0.1.0/24', '10.0.1.0/24', '10.0.1.0/24', '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800
+-- parameters: '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800

@@ -4,7 +4,7 @@ WITH marked AS (
     log_status,
     start,
     "end",
-    CASE WHEN start <= lag("end") OVER (PARTITION BY interface_id, log_status ORDER BY start, "end") + ?
+    CASE WHEN start <= lag("end") OVER (PARTITION BY interface_id, log_status ORDER BY start, "end") + 60
       THEN 0 ELSE 1 END AS new_run
   FROM flow_logs
   WHERE log_status IN ('NODATA', 'SKIPDATA')
@@ -23,4 +23,4 @@ SELECT
 FROM runs
 GROUP BY interface_id, log_status, run
 ORDER BY interface_id, run_start, log_status
--- parameters: 60, '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800
+-- parameters: '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800

@@ -23,6 +23,6 @@ WHERE s.action = 'ACCEPT'
   AND ((day = ? AND hour BETWEEN ? AND ?) OR (day = ? AND hour BETWEEN ? AND ?)) AND "end" >= ? AND start < ?
   AND reply.srcaddr IS NULL
 GROUP BY s.srcaddr, s.dstaddr, s.dstport, s.protocol
-HAVING count(*) >= ?
+HAVING count(*) >= 1
 ORDER BY packets DESC, s.srcaddr, s.dstaddr, s.dstport
--- parameters: '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800, '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800, 1
+-- parameters: '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800, '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800

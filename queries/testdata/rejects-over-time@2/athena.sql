@@ -1,5 +1,5 @@
 WITH rejected AS (
-  SELECT start - start % ? AS bucket_start, srcaddr, dstaddr, packets
+  SELECT start - start % 3600 AS bucket_start, srcaddr, dstaddr, packets
   FROM flow_logs
   WHERE action = 'REJECT'
     AND ((day = ? AND hour BETWEEN ? AND ?) OR (day = ? AND hour BETWEEN ? AND ?)) AND "end" >= ? AND start < ?
@@ -13,4 +13,4 @@ SELECT
 FROM rejected
 GROUP BY bucket_start
 ORDER BY bucket_start
--- parameters: 3600, '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800
+-- parameters: '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800

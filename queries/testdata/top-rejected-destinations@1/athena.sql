@@ -10,5 +10,5 @@ WHERE action = 'REJECT'
   AND ((day = ? AND hour BETWEEN ? AND ?) OR (day = ? AND hour BETWEEN ? AND ?)) AND "end" >= ? AND start < ?
 GROUP BY dstaddr
 ORDER BY rejects DESC, dstaddr
-LIMIT ?
--- parameters: '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800, 11
+LIMIT 11
+-- parameters: '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800

@@ -1,7 +1,7 @@
 SELECT
   from_unixtime(start) AS start_time,
   from_unixtime("end") AS end_time,
-  CASE WHEN contains(?, CAST(srcaddr AS IPADDRESS)) THEN 'a->b' ELSE 'b->a' END AS direction,
+  CASE WHEN contains('10.0.1.0/24', CAST(srcaddr AS IPADDRESS)) THEN 'a->b' ELSE 'b->a' END AS direction,
   interface_id,
   srcaddr,
   srcport,
@@ -17,5 +17,5 @@ WHERE log_status = 'OK'
   AND ((contains(?, CAST(srcaddr AS IPADDRESS)) AND contains(?, CAST(dstaddr AS IPADDRESS)))
     OR (contains(?, CAST(srcaddr AS IPADDRESS)) AND contains(?, CAST(dstaddr AS IPADDRESS))))
 ORDER BY start, "end", interface_id, srcaddr, srcport, dstaddr, dstport
-LIMIT ?
--- parameters: '10.0.1.0/24', '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800, '10.0.1.0/24', '10.0.1.0/24', '10.0.1.0/24', '10.0.1.0/24', 1001
+LIMIT 1001
+-- parameters: '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800, '10.0.1.0/24', '10.0.1.0/24', '10.0.1.0/24', '10.0.1.0/24'
