@@ -1,0 +1,3 @@
+split_part(parse_filename(filename), '_', 1) AS "aws_account_id",
+split_part(parse_filename(filename), '_', 3) AS "aws_region",
+concat(substr(split_part(parse_filename(filename), '_', 5), 1, 4), '/', substr(split_part(parse_filename(filename), '_', 5), 5, 2), '/', substr(split_part(parse_filename(filename), '_', 5), 7, 2)) AS "day"

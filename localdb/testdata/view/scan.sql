@@ -1,0 +1,1 @@
+SELECT * FROM flowq_scan(3)

@@ -1,0 +1,4 @@
+CREATE OR REPLACE TEMP VIEW flow_logs AS
+SELECT * FROM flowq_scan(0)
+UNION ALL BY NAME
+SELECT * FROM flowq_scan(1)
