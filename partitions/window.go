@@ -181,13 +181,3 @@ func (f Filter) Matches(values map[string]string) bool {
 	}
 	return false
 }
-
-// ValueMap returns the object's partition values by column name.
-func (o Object) ValueMap() map[string]string {
-	m := map[string]string{}
-	values := o.Values()
-	for i, c := range o.Layout.Columns() {
-		m[c.Name] = values[i]
-	}
-	return m
-}
