@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/flowq/flowq/partitions"
 )
 
 // PartitionBatch is how many partitions one ALTER TABLE adds: each partition
@@ -32,7 +30,7 @@ func (t *Table) AddPartitions(from, to time.Time) ([]string, error) {
 				for _, c := range t.Layout.Columns() {
 					values = append(values, fmt.Sprintf("%s = %s", ident(c.Name), literal(c.Value(account, region, start))))
 				}
-				loc := t.folder(account, region, func(c partitions.Column) string { return c.Value(account, region, start) })
+				loc := t.Layout.Folder(t.Location, account, region, start)
 				parts = append(parts, fmt.Sprintf("  PARTITION (%s) LOCATION %s", strings.Join(values, ", "), literal(loc)))
 			}
 		}

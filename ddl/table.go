@@ -6,6 +6,7 @@ package ddl
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"strings"
 	"time"
@@ -158,32 +159,7 @@ func (t *Table) InputOutputFormats() (input, output string) {
 
 // TableLocation is the folder that holds every partition: AWSLogs/ below the
 // location (the account folders, or aws-account-id=… folders, come next).
-func (t *Table) TableLocation() string { return t.Location + "AWSLogs/" }
-
-// LocationTemplate is storage.location.template: the layout's folder with each
-// partition column as ${column}.
-func (t *Table) LocationTemplate() string {
-	return t.folder("${aws_account_id}", "${aws_region}", func(c partitions.Column) string { return "${" + c.Name + "}" })
-}
-
-// folder writes the layout's folder for an account, a region and the time
-// columns' values.
-func (t *Table) folder(account, region string, value func(partitions.Column) string) string {
-	var b strings.Builder
-	b.WriteString(t.TableLocation())
-	if t.Layout.Hive {
-		fmt.Fprintf(&b, "aws-account-id=%s/aws-service=vpcflowlogs/aws-region=%s/", account, region)
-	} else {
-		fmt.Fprintf(&b, "%s/vpcflowlogs/%s/", account, region)
-	}
-	for _, c := range t.Layout.TimeColumns() {
-		if t.Layout.Hive {
-			b.WriteString(c.Name + "=")
-		}
-		b.WriteString(value(c) + "/")
-	}
-	return b.String()
-}
+func (t *Table) TableLocation() string { return t.Location + partitions.LogsFolder }
 
 // Parameters are the table properties: the header line to skip for text,
 // partition projection, and flowq's record of the format and layout (which
@@ -201,51 +177,8 @@ func (t *Table) Parameters() map[string]string {
 	if !t.Projection {
 		return p
 	}
-	p["projection.enabled"] = "true"
-	p["storage.location.template"] = t.LocationTemplate()
-	for _, c := range t.Layout.Columns() {
-		prefix := "projection." + c.Name + "."
-		switch c.Kind {
-		case partitions.Account, partitions.Region:
-			values := t.Accounts
-			if c.Kind == partitions.Region {
-				values = t.Regions
-			}
-			if t.Injected {
-				p[prefix+"type"] = "injected"
-				continue
-			}
-			p[prefix+"type"] = "enum"
-			p[prefix+"values"] = strings.Join(values, ",")
-		case partitions.Date:
-			switch c.Pattern {
-			case "yyyy/MM/dd": // the default layout's day: a date
-				p[prefix+"type"] = "date"
-				p[prefix+"format"] = c.Pattern
-				p[prefix+"range"] = t.Since.UTC().Format("2006/01/02") + ",NOW"
-				p[prefix+"interval"] = "1"
-				p[prefix+"interval.unit"] = "DAYS"
-			case "yyyy": // Hive's year: a date, so that the range can end NOW
-				p[prefix+"type"] = "date"
-				p[prefix+"format"] = c.Pattern
-				p[prefix+"range"] = t.Since.UTC().Format("2006") + ",NOW"
-				p[prefix+"interval"] = "1"
-				p[prefix+"interval.unit"] = "YEARS"
-			case "MM":
-				p[prefix+"type"] = "integer"
-				p[prefix+"range"] = "1,12"
-				p[prefix+"digits"] = "2"
-			case "dd":
-				p[prefix+"type"] = "integer"
-				p[prefix+"range"] = "1,31"
-				p[prefix+"digits"] = "2"
-			}
-		case partitions.Hour:
-			p[prefix+"type"] = "integer"
-			p[prefix+"range"] = "0,23"
-			p[prefix+"digits"] = "2"
-		}
-	}
+	maps.Copy(p, t.Layout.ProjectionProperties(t.Location, partitions.ProjectionOptions{
+		Accounts: t.Accounts, Regions: t.Regions, Injected: t.Injected, Since: t.Since}))
 	return p
 }
 

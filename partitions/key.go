@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -114,7 +115,7 @@ func all(s string, is func(byte) bool) bool {
 }
 
 // ParseKey parses an S3 object key, or a slash-separated path that contains the
-// AWSLogs/ folder (a downloaded tree), in any of the four layouts. Hive keys may
+// AWSLogs/ folder (a downloaded tree), in any of the layouts. Hive keys may
 // have their '=' URL-encoded as %3D. The folders must agree with the file name.
 func ParseKey(key string) (Object, error) {
 	if strings.Contains(key, "%") {
@@ -122,55 +123,69 @@ func ParseKey(key string) (Object, error) {
 			key = dec
 		}
 	}
-	i := strings.LastIndex(key, "AWSLogs/")
+	i := strings.LastIndex(key, LogsFolder)
 	if i < 0 || (i > 0 && key[i-1] != '/') {
-		return Object{}, fmt.Errorf("key %q: no AWSLogs/ folder", key)
+		return Object{}, fmt.Errorf("key %q: no %s folder", key, LogsFolder)
 	}
-	root, rest := key[:i], key[i+len("AWSLogs/"):]
-	parts := strings.Split(rest, "/")
-	name := parts[len(parts)-1]
+	root, rest := key[:i], key[i+len(LogsFolder):]
+	slash := strings.LastIndexByte(rest, '/')
+	name, dirs := rest[slash+1:], rest[:slash+1] // dirs: the folders below AWSLogs/, each ending in /
 	o, err := ParseName(name)
 	if err != nil {
 		return Object{}, fmt.Errorf("key %q: %w", key, err)
 	}
 	o.Root = root
-	dirs := parts[:len(parts)-1]
 
-	var account, service, region string
-	var dateParts []string
-	if len(dirs) > 0 && strings.HasPrefix(dirs[0], "aws-account-id=") {
-		o.Layout.Hive = true
-		want := []string{"aws-account-id", "aws-service", "aws-region", "year", "month", "day", "hour"}
-		if len(dirs) != 6 && len(dirs) != 7 {
-			return Object{}, fmt.Errorf("key %q: want aws-account-id=…/aws-service=vpcflowlogs/aws-region=…/year=…/month=…/day=…[/hour=…]/", key)
+	// The first folder says whether the key is Hive-compatible (key=value
+	// folders); the number of folders says which of those layouts it is.
+	first, _, _ := strings.Cut(dirs, "/")
+	keyed := keyedLike(first)
+	var d *definition
+	for i := range definitions {
+		if like(&definitions[i], first, keyed) && definitions[i].folders == strings.Count(dirs, "/") {
+			d = &definitions[i]
 		}
-		vals := make([]string, len(dirs))
-		for j, d := range dirs {
-			k, v, ok := strings.Cut(d, "=")
-			if !ok || k != want[j] {
-				return Object{}, fmt.Errorf("key %q: folder %q: want %s=…", key, d, want[j])
-			}
-			vals[j] = v
-		}
-		account, service, region, dateParts = vals[0], vals[1], vals[2], vals[3:]
-	} else {
-		if len(dirs) != 6 && len(dirs) != 7 {
-			return Object{}, fmt.Errorf("key %q: want AWSLogs/{account}/vpcflowlogs/{region}/{yyyy}/{MM}/{dd}[/{HH}]/{file}", key)
-		}
-		account, service, region, dateParts = dirs[0], dirs[1], dirs[2], dirs[3:]
 	}
-	o.Layout.PerHour = len(dateParts) == 4
-	if service != "vpcflowlogs" {
-		return Object{}, fmt.Errorf("key %q: service folder %q: want vpcflowlogs", key, service)
+	if d == nil {
+		var ls []Layout
+		for i := range definitions {
+			if like(&definitions[i], first, keyed) {
+				ls = append(ls, definitions[i].layout)
+			}
+		}
+		return Object{}, fmt.Errorf("key %q: want %s", key, describe(ls))
+	}
+	o.Layout = d.layout
+	var account, region string
+	for _, s := range d.segments {
+		end := 0
+		for range s.folders() {
+			end += strings.IndexByte(dirs[end:], '/') + 1
+		}
+		folder := dirs[:end-1]
+		dirs = dirs[end:]
+		value := folder
+		if s.key != "" {
+			if !hasKey(folder, s.key) {
+				return Object{}, fmt.Errorf("key %q: folder %q: want %s=…", key, folder, s.key)
+			}
+			value = folder[len(s.key)+1:]
+		}
+		switch {
+		case s.column == nil: // the one fixed folder AWS writes is the service's
+			if value != s.fixed {
+				return Object{}, fmt.Errorf("key %q: service folder %q: want %s", key, value, s.fixed)
+			}
+		case s.column.Kind == Account:
+			account = value
+		case s.column.Kind == Region:
+			region = value
+		}
 	}
 	if account != o.Account || region != o.Region {
 		return Object{}, fmt.Errorf("key %q: folders say account %s region %s but the file name says %s %s", key, account, region, o.Account, o.Region)
 	}
-	for _, p := range dateParts {
-		if (len(p) != 2 && len(p) != 4) || !all(p, func(c byte) bool { return c >= '0' && c <= '9' }) {
-			return Object{}, fmt.Errorf("key %q: date folder %q is not a number", key, p)
-		}
-	}
+	// The time folders: whatever Folder writes for the file's time.
 	want := o.Layout.Folder(root, o.Account, o.Region, o.Time)
 	if got := key[:len(key)-len(name)]; got != want {
 		return Object{}, fmt.Errorf("key %q: the folder %s does not match the file time %s (want %s)", key, got, o.Time.Format(time.RFC3339), want)
@@ -178,11 +193,83 @@ func ParseKey(key string) (Object, error) {
 	return o, nil
 }
 
+// keyedLike reports whether a key's first folder below AWSLogs/ has the key of
+// a layout's first folder: whether the key is Hive-compatible.
+func keyedLike(first string) bool {
+	for i := range definitions {
+		if k := definitions[i].segments[0].key; k != "" && hasKey(first, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// like reports whether a key whose first folder below AWSLogs/ is first can be
+// of the layout: if the key is Hive-compatible (keyed), the layout's first
+// folder has the same key; otherwise it has none.
+func like(d *definition, first string, keyed bool) bool {
+	k := d.segments[0].key
+	if keyed {
+		return k != "" && hasKey(first, k)
+	}
+	return k == ""
+}
+
+// hasKey reports whether a folder is key=….
+func hasKey(folder, key string) bool {
+	return len(folder) > len(key) && folder[len(key)] == '=' && folder[:len(key)] == key
+}
+
+// describe writes the keys of the layouts for an error:
+// AWSLogs/{account}/vpcflowlogs/{region}/{yyyy}/{MM}/{dd}[/{HH}]/{file}.
+func describe(ls []Layout) string {
+	var forms []string
+	for _, l := range ls {
+		forms = append(forms, string(l.appendFolder(nil, "", func(b []byte, c *Column) []byte {
+			return append(b, c.placeholder()...)
+		})))
+	}
+	slices.SortFunc(forms, func(a, b string) int { return len(a) - len(b) })
+	if len(forms) == 2 && strings.HasPrefix(forms[1], forms[0]) { // one more folder: optional
+		return strings.TrimSuffix(forms[0], "/") + "[/" + strings.TrimSuffix(forms[1][len(forms[0]):], "/") + "]/{file}"
+	}
+	return strings.Join(forms, "{file} or ") + "{file}"
+}
+
+// placeholder stands for the column's value in describe: {account}, {region},
+// {yyyy}/{MM}/{dd}.
+func (c *Column) placeholder() string {
+	switch c.Kind {
+	case Account:
+		return "{account}"
+	case Region:
+		return "{region}"
+	}
+	var b strings.Builder
+	for _, p := range c.parts {
+		if p.Literal != "" {
+			b.WriteString(p.Literal)
+		} else {
+			b.WriteString("{" + p.Field.Pattern + "}")
+		}
+	}
+	return b.String()
+}
+
+// folders is how many folders of a key the segment spans: a value such as
+// yyyy/MM/dd spans three.
+func (s segment) folders() int {
+	if s.column == nil {
+		return 1
+	}
+	return 1 + strings.Count(s.column.Pattern, "/")
+}
+
 // ParsePath parses a local file path: if it contains an AWSLogs/ folder it must
 // fit a layout (ParseKey); otherwise only its base name is parsed (a flat folder).
 func ParsePath(p string) (Object, error) {
 	p = strings.ReplaceAll(p, "\\", "/")
-	if strings.Contains(p, "/AWSLogs/") || strings.HasPrefix(p, "AWSLogs/") {
+	if strings.Contains(p, "/"+LogsFolder) || strings.HasPrefix(p, LogsFolder) {
 		return ParseKey(p)
 	}
 	return ParseName(path.Base(p))

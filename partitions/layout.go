@@ -1,11 +1,17 @@
 // Package partitions models where AWS writes flow-log files in S3: the four key
-// layouts, object names, the table's partition columns, and how a time window
-// turns into folders, files and partition predicates.
+// layouts, object names, the table's partition columns and their partition
+// projection, and how a time window turns into folders, files and partition
+// predicates.
+//
+// Each layout is one entry of the package's definitions: the folders of its keys,
+// and for each partition column its folder, its value's format and its
+// projection. Folder and ParseKey, LocationTemplate and ProjectionProperties
+// (the Athena table), Filter (the window's predicate) and Column.Parts (the
+// local engine's columns) all read it, so they cannot disagree.
 package partitions
 
 import (
 	"fmt"
-	"strconv"
 	"time"
 )
 
@@ -16,9 +22,13 @@ type Layout struct {
 	PerHour bool // an hour folder below the day
 }
 
-// Layouts lists the four layouts.
+// Layouts lists the layouts, in the order of their definitions.
 func Layouts() []Layout {
-	return []Layout{{}, {PerHour: true}, {Hive: true}, {Hive: true, PerHour: true}}
+	out := make([]Layout, len(definitions))
+	for i, d := range definitions {
+		out[i] = d.layout
+	}
+	return out
 }
 
 // ParseLayout reads "default" or "hive".
@@ -32,16 +42,7 @@ func ParseLayout(name string, perHour bool) (Layout, error) {
 	return Layout{}, fmt.Errorf("unknown layout %q: want default or hive", name)
 }
 
-func (l Layout) String() string {
-	s := "default"
-	if l.Hive {
-		s = "hive"
-	}
-	if l.PerHour {
-		s += "-hourly"
-	}
-	return s
-}
+func (l Layout) String() string { return l.def().name }
 
 // Unit is the time span of one folder: a day or an hour.
 func (l Layout) Unit() time.Duration {
@@ -60,49 +61,38 @@ func (l Layout) FolderStart(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
+// LogsFolder is the folder below the bucket prefix that AWS writes every key
+// of every layout into.
+const LogsFolder = "AWSLogs/"
+
 // Folder is the key prefix of the folder for (account, region, t) below root,
-// which is "" or ends in "/" (e.g. "my-prefix/"). It ends in "/".
+// which is "" or ends in "/" (e.g. "my-prefix/" or "s3://bucket/prefix/"). It
+// ends in "/".
 func (l Layout) Folder(root, account, region string, t time.Time) string {
-	t = t.UTC()
-	y, m, d := t.Date()
 	// Appended rather than formatted: discovery checks every file's folder.
 	b := make([]byte, 0, len(root)+len(account)+len(region)+96)
+	return string(l.appendFolder(b, root, func(b []byte, c *Column) []byte {
+		return c.appendValue(b, account, region, t)
+	}))
+}
+
+// appendFolder writes the layout's folder below root, each column's value
+// written by value.
+func (l Layout) appendFolder(b []byte, root string, value func([]byte, *Column) []byte) []byte {
 	b = append(b, root...)
-	num := func(prefix string, n, width int) {
-		b = append(b, prefix...)
-		s := strconv.Itoa(n)
-		for range width - len(s) {
-			b = append(b, '0')
+	b = append(b, LogsFolder...)
+	for _, s := range l.def().segments {
+		if s.key != "" {
+			b = append(append(b, s.key...), '=')
 		}
-		b = append(b, s...)
+		if s.column != nil {
+			b = value(b, s.column)
+		} else {
+			b = append(b, s.fixed...)
+		}
 		b = append(b, '/')
 	}
-	if l.Hive {
-		b = append(b, "AWSLogs/aws-account-id="...)
-		b = append(b, account...)
-		b = append(b, "/aws-service=vpcflowlogs/aws-region="...)
-		b = append(b, region...)
-		b = append(b, '/')
-		num("year=", y, 4)
-		num("month=", int(m), 2)
-		num("day=", d, 2)
-		if l.PerHour {
-			num("hour=", t.Hour(), 2)
-		}
-		return string(b)
-	}
-	b = append(b, "AWSLogs/"...)
-	b = append(b, account...)
-	b = append(b, "/vpcflowlogs/"...)
-	b = append(b, region...)
-	b = append(b, '/')
-	num("", y, 4)
-	num("", int(m), 2)
-	num("", d, 2)
-	if l.PerHour {
-		num("", t.Hour(), 2)
-	}
-	return string(b)
+	return b
 }
 
 // FileFormat is how a log file is encoded.

@@ -137,6 +137,10 @@ func TestWindowFolders(t *testing.T) {
 			nil, "day=2024/03/10 hour=04..23 | day=2024/03/11..2024/03/12"},
 		{"hive across a month", partitions.Layout{Hive: true}, "2024-02-28T06:00:00Z", "2024-03-02T06:00:00Z",
 			nil, "year=2024 month=02 day=28..29 | year=2024 month=03 day=01..02"},
+		{"hive: a whole month loses the day condition, and whole months merge", partitions.Layout{Hive: true}, "2024-07-01T00:10:00Z", "2024-09-01T12:00:00Z",
+			nil, "year=2024 month=07..08 | year=2024 month=09 day=01"},
+		{"hive hourly: whole days merge within a month", partitions.Layout{Hive: true, PerHour: true}, "2024-06-29T00:10:00Z", "2024-07-02T05:00:00Z",
+			nil, "year=2024 month=06 day=29..30 | year=2024 month=07 day=01 | year=2024 month=07 day=02 hour=00..05"},
 		{"hive hourly, new year", partitions.Layout{Hive: true, PerHour: true}, "2024-12-31T23:10:00Z", "2025-01-01T00:10:00Z",
 			[]string{"2024-12-31T23:00:00Z", "2025-01-01T00:00:00Z"}, "year=2024 month=12 day=31 hour=23 | year=2025 month=01 day=01 hour=00"},
 	}

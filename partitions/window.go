@@ -2,6 +2,7 @@ package partitions
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -110,57 +111,59 @@ type Term []Cond
 type Filter []Term
 
 // Filter is the partition predicate that selects the window's folders: a few
-// ranges instead of a list of every folder. Whole days of an hourly layout lose
-// their hour condition, and runs of whole days merge into one day range (within
-// a month for the Hive layout, whose day column is only dd).
+// ranges instead of a list of every folder. It starts from one term a folder,
+// each time column equal to the folder's value, and from the last time column
+// to the first merges neighbouring terms that differ only in that column into
+// a range; a range over all of a column's values (the hours 00 to 23 of a day)
+// then loses its condition, so that such terms merge at the column before.
+// So whole days of an hourly layout lose their hour condition, runs of whole
+// days merge into one day range (within a month for the Hive layout, whose day
+// column is only dd), and in the Hive layout a whole month of 31 days loses its
+// day condition. The layout's time columns run from the coarsest to the finest.
 func (l Layout) Filter(w Window) Filter {
-	type dayRun struct {
-		first, last time.Time // days
-		hourLo      int
-		hourHi      int
-		whole       bool
-	}
-	var days []dayRun
-	for _, t := range l.Folders(w) {
-		d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-		h := t.Hour()
-		if n := len(days); n > 0 && days[n-1].last.Equal(d) {
-			days[n-1].hourHi = h
-			continue
+	var cols []Column
+	for _, c := range l.def().columns {
+		if c.Kind == Time {
+			cols = append(cols, c)
 		}
-		days = append(days, dayRun{first: d, last: d, hourLo: h, hourHi: h})
-	}
-	for i := range days {
-		days[i].whole = !l.PerHour || (days[i].hourLo == 0 && days[i].hourHi == 23)
-	}
-	// Merge runs of whole days.
-	var runs []dayRun
-	for _, d := range days {
-		if n := len(runs); n > 0 && d.whole && runs[n-1].whole &&
-			runs[n-1].last.AddDate(0, 0, 1).Equal(d.first) &&
-			(!l.Hive || runs[n-1].last.Month() == d.first.Month()) {
-			runs[n-1].last = d.first
-			continue
-		}
-		runs = append(runs, d)
 	}
 	var f Filter
-	for _, r := range runs {
-		var term Term
-		if l.Hive {
-			term = append(term,
-				Cond{"year", r.first.Format("2006"), r.first.Format("2006")},
-				Cond{"month", r.first.Format("01"), r.first.Format("01")},
-				Cond{"day", r.first.Format("02"), r.last.Format("02")})
-		} else {
-			term = append(term, Cond{"day", r.first.Format("2006/01/02"), r.last.Format("2006/01/02")})
-		}
-		if !r.whole {
-			term = append(term, Cond{"hour", fmt.Sprintf("%02d", r.hourLo), fmt.Sprintf("%02d", r.hourHi)})
+	for _, t := range l.Folders(w) {
+		term := make(Term, len(cols))
+		for i, c := range cols {
+			v := c.Value("", "", t)
+			term[i] = Cond{Column: c.Name, Lo: v, Hi: v}
 		}
 		f = append(f, term)
 	}
+	// The folders are consecutive, so neighbouring terms are too.
+	for k := len(cols) - 1; k >= 0; k-- {
+		merged := f[:0]
+		for _, term := range f {
+			if n := len(merged); n > 0 && len(term) == k+1 && len(merged[n-1]) == k+1 && slices.Equal(merged[n-1][:k], term[:k]) {
+				merged[n-1][k].Hi = term[k].Hi
+				continue
+			}
+			merged = append(merged, term)
+		}
+		f = merged
+		for i, term := range f {
+			// The first time column stays, so that no term is empty.
+			if k > 0 && len(term) == k+1 && cols[k].whole(term[k]) {
+				f[i] = term[:k]
+			}
+		}
+	}
 	return f
+}
+
+// whole reports whether a condition on the column admits every value its
+// projection enumerates (an integer column's whole range), so that leaving it
+// out selects the same folders.
+func (c Column) whole(cond Cond) bool {
+	pr := c.Projection
+	pad := func(n int) string { return fmt.Sprintf("%0*d", pr.Digits, n) }
+	return pr.Type == "integer" && cond.Lo == pad(pr.Min) && cond.Hi == pad(pr.Max)
 }
 
 // Matches reports whether partition values (column name → value) satisfy the
@@ -180,14 +183,4 @@ func (f Filter) Matches(values map[string]string) bool {
 		}
 	}
 	return false
-}
-
-// ValueMap returns the object's partition values by column name.
-func (o Object) ValueMap() map[string]string {
-	m := map[string]string{}
-	values := o.Values()
-	for i, c := range o.Layout.Columns() {
-		m[c.Name] = values[i]
-	}
-	return m
 }
