@@ -417,7 +417,7 @@ func (src *scanSource) fill(st *scanState, chunk duckdb.DataChunk, row int, line
 // region stay NULL.
 func (src *scanSource) partFromEnd(st *scanState, chunk duckdb.DataChunk, j, row int, c partitions.Column, line *flowlog.Line) error {
 	end := st.mapped.Index("end")
-	if c.Kind == partitions.Account || c.Kind == partitions.Region || end < 0 || line.Nulls[end] {
+	if c.Kind != partitions.Time || end < 0 || line.Nulls[end] {
 		return chunk.SetValue(j, row, nil)
 	}
 	st.tsBuf = append(st.tsBuf[:0], c.Value("", "", time.Unix(line.Ints[end], 0))...)

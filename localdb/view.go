@@ -114,13 +114,12 @@ func partitionsFromName(layout partitions.Layout) []string {
 		case partitions.Region:
 			expr = part(3)
 		default:
-			// The time part is YYYYMMDDTHHmmZ: pick the pattern's parts out of it.
-			t := part(5)
-			pieces := map[string]string{
-				"yyyy": "substr(" + t + ", 1, 4)", "MM": "substr(" + t + ", 5, 2)",
-				"dd": "substr(" + t + ", 7, 2)", "HH": "substr(" + t + ", 10, 2)",
-			}
-			expr = concatPattern(c.Pattern, pieces)
+			// The time part of the name is YYYYMMDDTHHmmZ: each field of the
+			// column's value is a substring of it.
+			expr = concatParts(c.Parts(), func(f partitions.Field) string {
+				start, end := f.InName()
+				return fmt.Sprintf("substr(%s, %d, %d)", part(5), start+1, end-start)
+			})
 		}
 		out = append(out, expr+" AS "+ident(c.Name))
 	}
@@ -135,34 +134,27 @@ func partitionsFromEnd(layout partitions.Layout, format flowlog.Format) []string
 	var out []string
 	for _, c := range layout.Columns() {
 		expr := "NULL::VARCHAR"
-		if (c.Kind == partitions.Date || c.Kind == partitions.Hour) && format.Has("end") {
+		if c.Kind == partitions.Time && format.Has("end") {
 			// TRY_CAST: a Parquet file written by other tools may hold end as text.
 			ts := `make_timestamp(TRY_CAST("end" AS BIGINT) * 1000000)`
-			pieces := map[string]string{
-				"yyyy": "strftime(" + ts + ", '%Y')", "MM": "strftime(" + ts + ", '%m')",
-				"dd": "strftime(" + ts + ", '%d')", "HH": "strftime(" + ts + ", '%H')",
-			}
-			expr = concatPattern(c.Pattern, pieces)
+			expr = concatParts(c.Parts(), func(f partitions.Field) string {
+				return "strftime(" + ts + ", " + quote(f.Strftime) + ")"
+			})
 		}
 		out = append(out, expr+" AS "+ident(c.Name))
 	}
 	return out
 }
 
-// concatPattern writes a date pattern (yyyy/MM/dd, HH, …) as the concatenation
-// of SQL pieces for its letters and literals for the rest.
-func concatPattern(pattern string, pieces map[string]string) string {
+// concatParts writes a time column's value as the concatenation of its
+// fields, each written by field, and its literals.
+func concatParts(parts []partitions.Part, field func(partitions.Field) string) string {
 	var terms []string
-	for rest := pattern; rest != ""; {
-		matched := false
-		for letters, sql := range pieces {
-			if strings.HasPrefix(rest, letters) {
-				terms, rest, matched = append(terms, sql), rest[len(letters):], true
-				break
-			}
-		}
-		if !matched {
-			terms, rest = append(terms, quote(rest[:1])), rest[1:]
+	for _, p := range parts {
+		if p.Literal != "" {
+			terms = append(terms, quote(p.Literal))
+		} else {
+			terms = append(terms, field(p.Field))
 		}
 	}
 	if len(terms) == 1 {

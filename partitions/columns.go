@@ -31,10 +31,6 @@ const (
 	Region                    // the region folder
 	Time                      // fields of the folder's UTC time, written as Pattern
 
-	// Date and Hour are the Time columns of dates and of hours.
-	//
-	// Deprecated: use Time; Date and Hour remain until the local engine reads it.
-	Date, Hour = Time, Time
 )
 
 // A Field is a field of a folder's UTC time, written zero-padded.
