@@ -30,7 +30,6 @@ const (
 	Account ColumnKind = iota // the account folder
 	Region                    // the region folder
 	Time                      // fields of the folder's UTC time, written as Pattern
-
 )
 
 // A Field is a field of a folder's UTC time, written zero-padded.
