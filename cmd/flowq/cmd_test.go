@@ -9,29 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/spf13/cobra"
-
-	"github.com/flowq/flowq/internal/iostreams"
 )
-
-func testFactory(t *testing.T) (*Factory, *bytes.Buffer, *bytes.Buffer) {
-	io, _, out, errOut := iostreams.Test()
-	f := newFactory(io)
-	f.Now = func() time.Time { return time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC) }
-	cache := t.TempDir()
-	f.CacheDir = func() (string, error) { return cache, nil }
-	return f, out, errOut
-}
-
-func execute(t *testing.T, cmd *cobra.Command, args ...string) error {
-	t.Helper()
-	cmd.SetArgs(args)
-	cmd.SetOut(&bytes.Buffer{})
-	cmd.SetErr(&bytes.Buffer{})
-	return cmd.ExecuteContext(context.Background())
-}
 
 func TestNewCmdSample(t *testing.T) {
 	tests := []struct {
@@ -60,7 +38,10 @@ func TestNewCmdSample(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v: %v", tt.args, err)
 		}
-		got.Factory = nil
+		if got.Context == nil {
+			t.Errorf("%v: no context", tt.args)
+		}
+		got.Factory, got.Context = nil, nil
 		if strings.Join(got.Scenarios, ",") != strings.Join(tt.want.Scenarios, ",") {
 			t.Errorf("scenarios %v", got.Scenarios)
 		}
@@ -103,7 +84,7 @@ func TestSampleLeavesNoFolder(t *testing.T) {
 		{[]string{"--records", "-1"}, "flowq: --records -1: want 0 or more"},
 	} {
 		parent := filepath.Join(t.TempDir(), "new")
-		code, out, errOut := runArgs(append([]string{"sample", "--out", filepath.Join(parent, "flows")}, tc.args...)...)
+		code, out, errOut := runArgs(t, append([]string{"sample", "--out", filepath.Join(parent, "flows")}, tc.args...)...)
 		if code != exitUsage || out != "" || errOut != tc.want+"\nRun 'flowq --help' for usage.\n" {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", tc.args, code, out, errOut)
 		}
@@ -145,14 +126,14 @@ func TestSampleLeavesNoFolder(t *testing.T) {
 // then detect its format.
 func TestSampleThenDetect(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "D")
-	code, out, errOut := runArgs("sample", "--out", dir, "--days", "2", "--format", "v5", "--layout", "hive", "--per-hour", "--records", "3000")
+	code, out, errOut := runArgs(t, "sample", "--out", dir, "--days", "2", "--format", "v5", "--layout", "hive", "--per-hour", "--records", "3000")
 	if code != 0 {
 		t.Fatalf("sample: %d %s", code, errOut)
 	}
 	if out != dir+"\n" || !strings.Contains(errOut, "in 576 files (v5, 29 fields, hive-hourly layout)") {
 		t.Errorf("sample output %q / %q", out, errOut)
 	}
-	code, out, errOut = runArgs("formats", "detect", dir)
+	code, out, errOut = runArgs(t, "formats", "detect", dir)
 	if code != 0 || errOut != "" {
 		t.Fatalf("detect: %d %s", code, errOut)
 	}
@@ -162,27 +143,27 @@ func TestSampleThenDetect(t *testing.T) {
 	}
 
 	// A second flow log with another format in the same tree is format drift.
-	code, _, _ = runArgs("sample", "--out", dir, "--format", "default", "--records", "1000", "--start", "2026-02-01", "--prefix", "other")
+	code, _, _ = runArgs(t, "sample", "--out", dir, "--format", "default", "--records", "1000", "--start", "2026-02-01", "--prefix", "other")
 	if code != 0 {
 		t.Fatal("second sample failed")
 	}
-	code, out, errOut = runArgs("formats", "detect", dir)
+	code, out, errOut = runArgs(t, "formats", "detect", dir)
 	if code != 0 || !strings.Contains(out, "\n288    2        ${version} ${account-id}") || !strings.HasPrefix(errOut, "format drift: 2 formats in these files") {
 		t.Errorf("drift: %d\n%s\n%s", code, out, errOut)
 	}
 }
 
 func TestFormatsShow(t *testing.T) {
-	code, out, _ := runArgs("formats", "show", "v8")
+	code, out, _ := runArgs(t, "formats", "show", "v8")
 	if code != 0 || !strings.Contains(out, "version: 8\nfields:  40\n") ||
 		!strings.Contains(out, "40  reject-reason               reject_reason               8        string  VARCHAR  BYTE_ARRAY (STRING)  Why traffic was rejected") {
 		t.Errorf("show v8: %d\n%s", code, out)
 	}
-	code, _, errOut := runArgs("formats", "show", "${srcaddr} ${pkt-srcadr}")
+	code, _, errOut := runArgs(t, "formats", "show", "${srcaddr} ${pkt-srcadr}")
 	if code != exitUsage || !strings.HasPrefix(errOut, "flowq: unknown field pkt-srcadr; did you mean pkt-srcaddr?\n") {
 		t.Errorf("show typo: %d %q", code, errOut)
 	}
-	code, out, _ = runArgs("formats")
+	code, out, _ = runArgs(t, "formats")
 	for _, want := range []string{"Version 2 (the default format)", "Version 6 (Transit Gateway flow logs)", "  encryption-status  ", "[version unconfirmed]"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("formats list lacks %q", want)
@@ -194,12 +175,12 @@ func TestDetectErrors(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "x.log"), []byte("2 123456789010 eni-1 - - - - - - - 1 2 - NODATA\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "y.log.gz"), []byte("this is not a gzip file at all"), 0o644)
-	code, out, errOut := runArgs("formats", "detect", dir)
+	code, out, errOut := runArgs(t, "formats", "detect", dir)
 	if code != exitError || !strings.Contains(out, "1      -        (no header line: the format must be given)") ||
 		!strings.Contains(errOut, "y.log.gz: gzip: invalid header") || !strings.Contains(errOut, "1 file(s) could not be read") {
 		t.Errorf("%d\n%s\n%s", code, out, errOut)
 	}
-	code, _, errOut = runArgs("formats", "detect", t.TempDir())
+	code, _, errOut = runArgs(t, "formats", "detect", t.TempDir())
 	if code != exitError || !strings.Contains(errOut, "no flow-log files") {
 		t.Errorf("empty: %d %s", code, errOut)
 	}
@@ -207,15 +188,15 @@ func TestDetectErrors(t *testing.T) {
 
 func TestVersionAndUsage(t *testing.T) {
 	// A test binary has build information without a version or VCS settings.
-	code, out, _ := runArgs("version")
+	code, out, _ := runArgs(t, "version")
 	if code != 0 || !strings.HasPrefix(out, "flowq (devel) (go") {
 		t.Errorf("version: %d %q", code, out)
 	}
-	code, _, errOut := runArgs("sample", "--bogus")
+	code, _, errOut := runArgs(t, "sample", "--bogus")
 	if code != exitUsage || !strings.Contains(errOut, "unknown flag: --bogus") {
 		t.Errorf("usage: %d %q", code, errOut)
 	}
-	code, _, errOut = runArgs("nope")
+	code, _, errOut = runArgs(t, "nope")
 	if code != exitUsage || !strings.Contains(errOut, `unknown command "nope"`) {
 		t.Errorf("unknown command: %d %q", code, errOut)
 	}
@@ -256,10 +237,10 @@ func TestDemoRun(t *testing.T) {
 // a sample without the tour's incidents, writing nothing into any of them.
 func TestDemoDir(t *testing.T) {
 	sampled := t.TempDir()
-	if code, _, errOut := runArgs("sample", "--out", sampled, "--days", "2", "--records", "2000"); code != 0 {
+	if code, _, errOut := runArgs(t, "sample", "--out", sampled, "--days", "2", "--records", "2000"); code != 0 {
 		t.Fatal(errOut)
 	}
-	code, out, errOut := runArgs("demo", "--dir", sampled)
+	code, out, errOut := runArgs(t, "demo", "--dir", sampled)
 	if code != 0 || errOut != "using the existing sample in "+sampled+": 576 files, 3449 records, 2026-01-05 to 2026-01-07 (seed 1, default layout)\n" ||
 		!strings.HasPrefix(out, "flowq demo: 3449 flow-log records in 576 files") {
 		t.Errorf("existing sample: exit %d, stderr %q\n%s", code, errOut, out)
@@ -269,12 +250,12 @@ func TestDemoDir(t *testing.T) {
 	os.WriteFile(filepath.Join(other, "notes.txt"), []byte("mine"), 0o644)
 	mixed := t.TempDir()
 	for _, args := range [][]string{{"--records", "500"}, {"--records", "500", "--prefix", "other"}} {
-		if code, _, errOut := runArgs(append([]string{"sample", "--out", mixed}, args...)...); code != 0 {
+		if code, _, errOut := runArgs(t, append([]string{"sample", "--out", mixed}, args...)...); code != 0 {
 			t.Fatal(errOut)
 		}
 	}
 	partial := t.TempDir()
-	if code, _, errOut := runArgs("sample", "--out", partial, "--records", "500", "--scenario", "icmp,port-scan"); code != 0 {
+	if code, _, errOut := runArgs(t, "sample", "--out", partial, "--records", "500", "--scenario", "icmp,port-scan"); code != 0 {
 		t.Fatal(errOut)
 	}
 	for _, tc := range []struct{ dir, want string }{
@@ -283,7 +264,7 @@ func TestDemoDir(t *testing.T) {
 		{partial, "the sample in " + partial + " has no ssh-rejected, nacl-return-reject, one-way, nodata-skipdata, top-talker, ipv6 scenario(s), which the tour looks for; give an empty or new --dir (or flowq sample --out DIR without --scenario)"},
 	} {
 		before, _ := os.ReadDir(tc.dir)
-		code, out, errOut := runArgs("demo", "--dir", tc.dir)
+		code, out, errOut := runArgs(t, "demo", "--dir", tc.dir)
 		if code != exitUsage || out != "" || errOut != "flowq: "+tc.want+"\nRun 'flowq --help' for usage.\n" {
 			t.Errorf("exit %d, stdout %q, stderr %q\nwant %s", code, out, errOut, tc.want)
 		}
@@ -293,15 +274,9 @@ func TestDemoDir(t *testing.T) {
 	}
 }
 
-func runArgs(args ...string) (int, string, string) {
-	io, _, out, errOut := iostreams.Test()
-	code := run(args, io)
-	return code, out.String(), errOut.String()
-}
-
 func TestSQL(t *testing.T) {
 	dir := t.TempDir()
-	if code, _, errOut := runArgs("sample", "--out", dir, "--records", "2000", "--scenario", "ssh-rejected"); code != 0 {
+	if code, _, errOut := runArgs(t, "sample", "--out", dir, "--records", "2000", "--scenario", "ssh-rejected"); code != 0 {
 		t.Fatal(errOut)
 	}
 	f, out, errOut := testFactory(t)
@@ -333,7 +308,7 @@ func TestSQL(t *testing.T) {
 // with the reason, and no file is written.
 func TestSQLReadOnly(t *testing.T) {
 	dir := t.TempDir()
-	if code, _, errOut := runArgs("sample", "--out", dir, "--records", "500", "--scenario", "icmp"); code != 0 {
+	if code, _, errOut := runArgs(t, "sample", "--out", dir, "--records", "500", "--scenario", "icmp"); code != 0 {
 		t.Fatal(errOut)
 	}
 	out := filepath.Join(t.TempDir(), "x.csv")
@@ -343,7 +318,7 @@ func TestSQLReadOnly(t *testing.T) {
 		"SELECT 1; DROP VIEW flow_logs":          "flowq: flowq runs one SQL statement at a time",
 		"SELECT * FROM read_text('" + out + "')": "Permission Error",
 	} {
-		code, stdout, errOut := runArgs("sql", sql, "--local", dir)
+		code, stdout, errOut := runArgs(t, "sql", sql, "--local", dir)
 		if code == 0 || stdout != "" || !strings.Contains(errOut, want) {
 			t.Errorf("%s: exit %d, stdout %q, stderr %q; want %q", sql, code, stdout, errOut, want)
 		}
@@ -362,25 +337,11 @@ func TestRunReportsData(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "123456789012_vpcflowlogs_us-east-1_fl-1234abcd_20260105T1000Z_fe123456.log")
 	os.WriteFile(file, []byte("version srcaddr dstaddr action log-statos\n2 10.0.0.1 10.0.0.2 REJECT OK\n2 10.0.0.1 10.0.0.2 DROP OK\n"), 0o644)
-	code, stdout, errOut := runArgs("sql", "SELECT count(*) AS n FROM flow_logs", "--local", dir, "-o", "csv")
+	code, stdout, errOut := runArgs(t, "sql", "SELECT count(*) AS n FROM flow_logs", "--local", dir, "-o", "csv")
 	want := "warning: log-statos in 1 file(s), e.g. " + file + ": not a known field; did you mean log-status? " +
 		"Column log_status is NULL in those files; it is read as text column log_statos\n" +
 		"bad line skipped: " + file + `: line 3: field action: "DROP": not one of ACCEPT, REJECT or -` + "\n"
 	if code != 0 || stdout != "n\n1\n" || !strings.HasPrefix(errOut, want) {
 		t.Errorf("exit %d, stdout %q, stderr %q\nwant prefix %q", code, stdout, errOut, want)
 	}
-}
-
-// TestMain points the user's folders at a temporary one, so that no test
-// (nor a command run through the real factory) writes into the real cache.
-func TestMain(m *testing.M) {
-	home, err := os.MkdirTemp("", "flowq-test-home")
-	if err != nil {
-		panic(err)
-	}
-	os.Setenv("HOME", home)
-	os.Setenv("XDG_CACHE_HOME", filepath.Join(home, "cache"))
-	code := m.Run()
-	os.RemoveAll(home)
-	os.Exit(code)
 }

@@ -100,17 +100,17 @@ func TestDDLFromFlowLog(t *testing.T) {
 // with the formats named; one format gives its table.
 func TestDDLFromHeaderDrift(t *testing.T) {
 	dir := t.TempDir()
-	if code, _, errOut := runArgs("sample", "--out", dir, "--records", "500", "--scenario", "icmp"); code != 0 {
+	if code, _, errOut := runArgs(t, "sample", "--out", dir, "--records", "500", "--scenario", "icmp"); code != 0 {
 		t.Fatal(errOut)
 	}
-	code, out, _ := runArgs("ddl", "--from-header", dir, "--location", "s3://b/", "--accounts", "111122223333", "--regions", "us-east-1")
+	code, out, _ := runArgs(t, "ddl", "--from-header", dir, "--location", "s3://b/", "--accounts", "111122223333", "--regions", "us-east-1")
 	if code != 0 || !strings.Contains(out, "-- VPC flow logs, version 2 format, text files, default layout") {
 		t.Fatalf("one format: %d\n%s", code, out)
 	}
-	if code, _, errOut := runArgs("sample", "--out", dir, "--records", "500", "--scenario", "icmp", "--format", "v5", "--start", "2026-02-01"); code != 0 {
+	if code, _, errOut := runArgs(t, "sample", "--out", dir, "--records", "500", "--scenario", "icmp", "--format", "v5", "--start", "2026-02-01"); code != 0 {
 		t.Fatal(errOut)
 	}
-	code, _, errOut := runArgs("ddl", "--from-header", dir, "--location", "s3://b/", "--accounts", "111122223333", "--regions", "us-east-1")
+	code, _, errOut := runArgs(t, "ddl", "--from-header", dir, "--location", "s3://b/", "--accounts", "111122223333", "--regions", "us-east-1")
 	for _, want := range []string{"flowq: the files hold 2 formats, and a text table is positional, so one table cannot read them all:\n",
 		"  288 file(s), version 2: ${version} ${account-id}", "  288 file(s), version 5: ${version} ${account-id}", "Make one table per format"} {
 		if code != 1 || !strings.Contains(errOut, want) {
@@ -120,13 +120,13 @@ func TestDDLFromHeaderDrift(t *testing.T) {
 }
 
 func TestPartitionsAdd(t *testing.T) {
-	code, out, errOut := runArgs("partitions", "add", "--from", "2026-01-05T22:00:00Z", "--to", "2026-01-06T01:00:00Z", "--location", "s3://b/",
+	code, out, errOut := runArgs(t, "partitions", "add", "--from", "2026-01-05T22:00:00Z", "--to", "2026-01-06T01:00:00Z", "--location", "s3://b/",
 		"--layout", "hive", "--per-hour", "--accounts", "111122223333", "--regions", "us-east-1", "--table", "t")
 	if code != 0 || !strings.HasPrefix(out, "ALTER TABLE vpc_flow_logs.t ADD IF NOT EXISTS\n") || strings.Count(out, "  PARTITION (") != 3 ||
 		!strings.Contains(out, "MSCK REPAIR TABLE") {
 		t.Errorf("%d %s\n%s", code, errOut, out)
 	}
-	if code, _, errOut := runArgs("partitions", "add", "--location", "s3://b/"); code != 2 || !strings.Contains(errOut, "--from and --to are required") {
+	if code, _, errOut := runArgs(t, "partitions", "add", "--location", "s3://b/"); code != 2 || !strings.Contains(errOut, "--from and --to are required") {
 		t.Errorf("%d %s", code, errOut)
 	}
 }
@@ -138,7 +138,7 @@ func TestDDLUsageErrors(t *testing.T) {
 		{"ddl", "--table", "table", "--location", "s3://b/", "--accounts", "111122223333", "--regions", "us-east-1"},
 		{"partitions", "add", "--table", "table", "--from", "2026-01-01", "--to", "2026-01-02", "--location", "s3://b/", "--accounts", "111122223333", "--regions", "us-east-1"},
 	} {
-		code, out, errOut := runArgs(args...)
+		code, out, errOut := runArgs(t, args...)
 		want := "flowq: --table: table name \"table\" is a reserved word in Athena, which every statement would have to quote (try \"flow_logs\" or \"table_logs\")\nRun 'flowq --help' for usage.\n"
 		if code != exitUsage || out != "" || errOut != want {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
@@ -172,12 +172,12 @@ func TestDDLListsAndLocation(t *testing.T) {
 // statements, is printed as asked with a warning on stderr; a month is not.
 func TestPartitionsAddWarns(t *testing.T) {
 	table := []string{"--location", "s3://b/", "--accounts", "111122223333", "--regions", "us-east-1"}
-	code, out, errOut := runArgs(append([]string{"partitions", "add", "--from", "2016-01-01", "--to", "2026-01-01"}, table...)...)
+	code, out, errOut := runArgs(t, append([]string{"partitions", "add", "--from", "2016-01-01", "--to", "2026-01-01"}, table...)...)
 	want := "warning: 2016-01-01T00:00:00Z to 2026-01-01T00:00:00Z is 3653 days: 3653 daily folder(s) × 1 account(s) × 1 region(s) = 3653 partitions in 37 statements; check --from and --to\n"
 	if code != 0 || errOut != want || strings.Count(out, "ALTER TABLE") != 37 || strings.Count(out, "  PARTITION (") != 3653 {
 		t.Errorf("ten years: exit %d, %d statements, stderr %q", code, strings.Count(out, "ALTER TABLE"), errOut)
 	}
-	code, out, errOut = runArgs(append([]string{"partitions", "add", "--from", "2026-01-01", "--to", "2026-02-01"}, table...)...)
+	code, out, errOut = runArgs(t, append([]string{"partitions", "add", "--from", "2026-01-01", "--to", "2026-02-01"}, table...)...)
 	if code != 0 || errOut != "" || strings.Count(out, "  PARTITION (") != 31 {
 		t.Errorf("a month: exit %d, stderr %q", code, errOut)
 	}

@@ -36,7 +36,10 @@ func TestNewCmdRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got.Factory = nil
+		if got.Context == nil {
+			t.Errorf("%v: no context", tt.args)
+		}
+		got.Factory, got.Context = nil, nil
 		if !reflect.DeepEqual(*got, tt.want) {
 			t.Errorf("%v:\n got %+v\nwant %+v", tt.args, *got, tt.want)
 		}
@@ -77,18 +80,18 @@ func TestRunLayouts(t *testing.T) {
 		if l.PerHour {
 			args = append(args, "--per-hour")
 		}
-		if code, _, errOut := runArgs(args...); code != 0 {
+		if code, _, errOut := runArgs(t, args...); code != 0 {
 			t.Fatal(errOut)
 		}
 		dirs = append(dirs, dir)
 	}
 	cache := t.TempDir()
-	code, out, errOut := runArgs("import", dirs[len(dirs)-1], "--to", cache)
+	code, out, errOut := runArgs(t, "import", dirs[len(dirs)-1], "--to", cache)
 	if code != 0 || !strings.HasPrefix(out, "288 file(s): 24 converted (") {
 		t.Fatalf("import: %d %s %s", code, out, errOut)
 	}
 	for _, dir := range append(dirs, cache) {
-		code, out, errOut := runArgs("run", "top-rejected-destinations", "--local", dir, "--from", "2026-01-05T02:00", "--to", "2026-01-05T12:00", "-o", "json")
+		code, out, errOut := runArgs(t, "run", "top-rejected-destinations", "--local", dir, "--from", "2026-01-05T02:00", "--to", "2026-01-05T12:00", "-o", "json")
 		if code != 0 {
 			t.Fatalf("%s: %s", dir, errOut)
 		}
@@ -125,7 +128,7 @@ func TestRunLayouts(t *testing.T) {
 
 func TestRunErrors(t *testing.T) {
 	dir := t.TempDir()
-	if code, _, errOut := runArgs("sample", "--out", dir, "--records", "500", "--scenario", "icmp"); code != 0 {
+	if code, _, errOut := runArgs(t, "sample", "--out", dir, "--records", "500", "--scenario", "icmp"); code != 0 {
 		t.Fatal(errOut)
 	}
 	for _, tc := range []struct {
@@ -141,7 +144,7 @@ func TestRunErrors(t *testing.T) {
 			"flowq: no file can hold records of 2025-01-01T00:00:00Z to 2025-01-02T00:00:00Z; the 288 files found run from 2026-01-05T00:00:00Z to 2026-01-05T23:55:00Z\n"},
 		{[]string{"run", "one-way-flows", "--local", t.TempDir()}, 3, "flowq: no flow-log files (.log.gz, .log.parquet) under "},
 	} {
-		code, _, errOut := runArgs(tc.args...)
+		code, _, errOut := runArgs(t, tc.args...)
 		first, _, _ := strings.Cut(errOut, "Run 'flowq")
 		if code != tc.code || !strings.HasPrefix(first, tc.want) {
 			t.Errorf("%v: exit %d, stderr %q; want %d %q", tc.args, code, errOut, tc.code, tc.want)
@@ -150,22 +153,22 @@ func TestRunErrors(t *testing.T) {
 }
 
 func TestQueriesCommands(t *testing.T) {
-	code, out, _ := runArgs("queries", "list")
+	code, out, _ := runArgs(t, "queries", "list")
 	if code != 0 || !strings.Contains(out, "top-rejected-destinations@2  rca,security    Top rejected destinations\n") {
 		t.Errorf("list: %d %q", code, out)
 	}
-	code, out, _ = runArgs("queries", "show", "rejects-on-port@1")
+	code, out, _ = runArgs(t, "queries", "show", "rejects-on-port@1")
 	if code != 0 || !strings.Contains(out, "  port      port      required     the destination port\n") ||
 		!strings.Contains(out, "  protocol  protocol  default tcp  the IP protocol, by name or number\n") {
 		t.Errorf("show: %d\n%s", code, out)
 	}
-	code, out, _ = runArgs("queries", "render", "rejects-on-port", "--engine", "athena", "-p", "port=22",
+	code, out, _ = runArgs(t, "queries", "render", "rejects-on-port", "--engine", "athena", "-p", "port=22",
 		"--from", "2026-01-05T10:00", "--to", "2026-01-05T11:00", "--table", "vpc.flow_logs")
 	if code != 0 || !strings.Contains(out, "FROM vpc.flow_logs\n") || !strings.Contains(out, "AND dstport = ?\n") ||
 		!strings.HasSuffix(out, "-- parameters: 22, 6, '2026/01/05', 1767607200, 1767610800\n") {
 		t.Errorf("render: %d\n%s", code, out)
 	}
-	if code, _, errOut := runArgs("queries", "render", "rejects-on-port", "-p", "port=22", "--table", "x; DROP TABLE y"); code != exitUsage ||
+	if code, _, errOut := runArgs(t, "queries", "render", "rejects-on-port", "-p", "port=22", "--table", "x; DROP TABLE y"); code != exitUsage ||
 		!strings.Contains(errOut, `table "x; DROP TABLE y": want a name`) {
 		t.Errorf("bad table: %d %s", code, errOut)
 	}
