@@ -75,8 +75,9 @@ func unique(list []string) []string {
 // what --from-header and --flow-log-id read. Its errors are the usage rules
 // of the flags (RunE applies them before anything is read or asked of AWS):
 // a source flag given empty, a name Athena refuses, two sources, a flag the
-// flow log supplies, a value that does not parse. now gives --since's
-// default.
+// flow log supplies, a value that does not parse, and, when the flags
+// describe the whole table, what ddl.Table.Validate refuses. now gives
+// --since's default.
 func (tf *tableFlags) fromFlags(now time.Time) (*ddl.Table, error) {
 	for _, fl := range []struct{ name, value, want string }{
 		{"format", tf.Format, "a preset (" + strings.Join(flowlog.PresetNames(), ", ") + ") or a LogFormat string"},
@@ -141,11 +142,18 @@ func (tf *tableFlags) fromFlags(now time.Time) (*ddl.Table, error) {
 			}
 		}
 	}
+	if tf.FromHeader == "" && tf.FlowLogID == "" {
+		// The flags describe the whole table: check it now.
+		if err := t.Validate(); err != nil {
+			return nil, usageError{err}
+		}
+	}
 	return t, nil
 }
 
 // table builds the table the flags describe, reading the headers of
-// --from-header or calling EC2 for --flow-log-id, and checks it whole.
+// --from-header or calling EC2 for --flow-log-id, and checks it whole (a
+// table the flags describe alone, fromFlags checks).
 func (tf *tableFlags) table(ctx context.Context, f *Factory) (*ddl.Table, error) {
 	t, err := tf.fromFlags(f.Now())
 	if err != nil {
@@ -160,6 +168,8 @@ func (tf *tableFlags) table(ctx context.Context, f *Factory) (*ddl.Table, error)
 		if err := tf.fromFlowLog(ctx, f, t); err != nil {
 			return nil, err
 		}
+	default:
+		return t, nil
 	}
 	if err := t.Validate(); err != nil {
 		return nil, usageError{err}
