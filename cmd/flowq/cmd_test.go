@@ -4,50 +4,56 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/flowq/flowq/internal/golden"
 )
 
 func TestNewCmdSample(t *testing.T) {
-	tests := []struct {
-		args    []string
-		want    SampleOptions
-		wantErr string
-	}{
+	testArgv(t, newCmdSample, []argv[SampleOptions]{
 		{args: []string{"--out", "D", "--days", "2", "--format", "v5", "--layout", "hive", "--per-hour"},
 			want: SampleOptions{Out: "D", Days: 2, Format: "v5", Layout: "hive", PerHour: true, Start: "2026-01-05", Seed: 1}},
 		{args: []string{"--out", "D", "--scenario", "port-scan,icmp", "--seed", "9", "--start", "2025-12-31"},
 			want: SampleOptions{Out: "D", Days: 1, Format: "default", Layout: "default", Scenarios: []string{"port-scan", "icmp"}, Start: "2025-12-31", Seed: 9}},
 		{args: []string{}, wantErr: "--out is required"},
 		{args: []string{"--out", "D", "--days", "x"}, wantErr: `invalid argument "x" for "--days"`},
-	}
-	for _, tt := range tests {
-		f, _, _ := testFactory(t)
-		var got *SampleOptions
-		cmd := newCmdSample(f, func(o *SampleOptions) error { got = o; return nil })
-		err := execute(t, cmd, tt.args...)
-		if tt.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("%v: error %v, want %q", tt.args, err, tt.wantErr)
-			}
-			continue
+		// The library's options are checked before anything is written.
+		{args: []string{"--out", "D", "--days", "0"}, wantErr: "--days 0: want at least 1"},
+		{args: []string{"--out", "D", "--start", "2026-13-01"}, wantErr: `--start "2026-13-01": want YYYY-MM-DD`},
+		{args: []string{"--out", "D", "--format", "${srcadr}"}, wantErr: "--format: unknown field srcadr; did you mean srcaddr?"},
+		{args: []string{"--out", "D", "--layout", "flat"}, wantErr: `--layout: unknown layout "flat": want default or hive`},
+		{args: []string{"--out", "D", "--records", "-1"}, wantErr: "--records -1: want 0 or more"},
+		{args: []string{"--out", "D", "--scenario", "nope"}, wantErr: `unknown scenario "nope": want one of`},
+	})
+}
+
+// TestSampleRun: the folder on stdout, what was written on stderr, timed on
+// the factory's clock.
+func TestSampleRun(t *testing.T) {
+	for _, tc := range []struct {
+		opts SampleOptions
+		want string
+	}{
+		{SampleOptions{Days: 1, Start: "2026-01-05", Format: "default", Layout: "default", Scenarios: []string{"icmp"}, Seed: 1, Records: 500},
+			"wrote 520 records in 288 files (v2, 14 fields, default layout) to %s in 0s\n"},
+		{SampleOptions{Days: 1, Start: "2026-01-05", Format: "v5", Layout: "hive", PerHour: true, Scenarios: []string{"icmp"}, Seed: 1, Records: 300, Prefix: "logs"},
+			"wrote 320 records in 288 files (v5, 29 fields, hive-hourly layout) to %s in 0s\n"},
+	} {
+		f, out, errOut := testFactory(t)
+		opts := tc.opts
+		opts.Factory, opts.Context, opts.Out = f, context.Background(), filepath.Join(t.TempDir(), "flows")
+		if err := sampleRun(&opts); err != nil {
+			t.Fatal(err)
 		}
-		if err != nil {
-			t.Fatalf("%v: %v", tt.args, err)
+		if want := fmt.Sprintf(tc.want, opts.Out); out.String() != opts.Out+"\n" || errOut.String() != want {
+			t.Errorf("%+v: stdout %q, stderr %q; want %q", tc.opts, out, errOut, want)
 		}
-		if got.Context == nil {
-			t.Errorf("%v: no context", tt.args)
-		}
-		got.Factory, got.Context = nil, nil
-		if strings.Join(got.Scenarios, ",") != strings.Join(tt.want.Scenarios, ",") {
-			t.Errorf("scenarios %v", got.Scenarios)
-		}
-		got.Scenarios, tt.want.Scenarios = nil, nil
-		if !reflect.DeepEqual(*got, tt.want) {
-			t.Errorf("%v: options %+v, want %+v", tt.args, *got, tt.want)
+		if _, err := os.Stat(filepath.Join(opts.Out, tc.opts.Prefix, "AWSLogs")); err != nil {
+			t.Errorf("%+v: %v", tc.opts, err)
 		}
 	}
 }
@@ -202,6 +208,20 @@ func TestVersionAndUsage(t *testing.T) {
 	}
 }
 
+func TestNewCmdDemo(t *testing.T) {
+	testArgv(t, newCmdDemo, []argv[DemoOptions]{
+		{args: []string{}},
+		{args: []string{"--dir", "D"}, want: DemoOptions{Dir: "D"}},
+		{args: []string{"D"}, wantErr: `unknown command "D" for "demo"`},
+	})
+}
+
+// TestDemoRun: the first run generates the sample into the cache folder and
+// tours it; the next ones reuse it and say so. The tour is the same each time
+// (testdata/demo.txt), its tables fitted to the width of a terminal
+// (testdata/demo-tty.txt); the folder is shown there as DIR, and the tour's
+// time is on the factory's clock. Regenerate with
+// go test ./cmd/flowq -run TestDemoRun -update.
 func TestDemoRun(t *testing.T) {
 	f, out, errOut := testFactory(t)
 	cmd := newCmdDemo(f, nil)
@@ -222,14 +242,29 @@ func TestDemoRun(t *testing.T) {
 	if !strings.Contains(errOut.String(), "generating sample flow logs") {
 		t.Errorf("first run should generate: %q", errOut)
 	}
+	cache, _ := f.CacheDir()
+	dir := filepath.Join(cache, "demo-v1-seed1")
+	if want := "generating sample flow logs in " + dir + " (once)…\n"; errOut.String() != want {
+		t.Errorf("first run: stderr %q, want %q", errOut, want)
+	}
+	golden.Compare(t, "testdata/demo.txt", strings.ReplaceAll(out.String(), dir, "DIR"))
 	// The second run reuses the data, and says so.
 	out.Reset()
 	errOut.Reset()
-	cache, _ := f.CacheDir()
-	want := "using the existing sample in " + filepath.Join(cache, "demo-v1-seed1") + ": 576 files, 81449 records, 2026-01-05 to 2026-01-07 (seed 1, default layout)\n"
+	want := "using the existing sample in " + dir + ": 576 files, 81449 records, 2026-01-05 to 2026-01-07 (seed 1, default layout)\n"
 	if err := execute(t, newCmdDemo(f, nil)); err != nil || errOut.String() != want || out.Len() == 0 {
 		t.Errorf("second run: %v %q", err, errOut)
 	}
+	golden.Compare(t, "testdata/demo.txt", strings.ReplaceAll(out.String(), dir, "DIR"))
+	// On a terminal, the tables are aligned to fit its width.
+	out.Reset()
+	errOut.Reset()
+	f.IO.SetStdoutTTY(true)
+	f.IO.SetTerminalWidth(80)
+	if err := demoRun(&DemoOptions{Factory: f, Context: context.Background()}); err != nil || errOut.String() != want {
+		t.Errorf("on a terminal: %v, stderr %q", err, errOut)
+	}
+	golden.Compare(t, "testdata/demo-tty.txt", strings.ReplaceAll(out.String(), dir, "DIR"))
 }
 
 // TestDemoDir: demo --dir uses a flowq sample that is there and says what it

@@ -1,48 +1,75 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
-	"reflect"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/flowq/flowq/partitions"
+	"github.com/flowq/flowq/report"
 )
 
 func TestNewCmdRun(t *testing.T) {
-	tests := []struct {
-		args    []string
-		want    RunOptions
-		wantErr string
-	}{
+	testArgv(t, newCmdRun, []argv[RunOptions]{
 		{args: []string{"rejects-on-port@1", "--local", "a", "--local", "b,c", "--since", "2h", "-p", "port=22", "--param", "protocol=udp", "-o", "json"},
 			want: RunOptions{Query: "rejects-on-port@1", Engine: engineFlags{Local: []string{"a", "b,c"}}, Window: windowFlags{Since: "2h"},
 				Params: []string{"port=22", "protocol=udp"}, Output: "json"}},
 		{args: []string{"x"}, wantErr: "--local is required"},
 		{args: []string{"x", "--local", "a", "-o", "xml"}, wantErr: `output format "xml"`},
 		{args: []string{"--local", "a"}, wantErr: "accepts 1 arg(s), received 0"},
-	}
-	for _, tt := range tests {
-		f, _, _ := testFactory(t)
-		var got *RunOptions
-		err := execute(t, newCmdRun(f, func(o *RunOptions) error { got = o; return nil }), tt.args...)
-		if tt.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("%v: error %v, want %q", tt.args, err, tt.wantErr)
-			}
-			continue
-		}
-		if err != nil {
+		// -o is checked as the command line is parsed, before the arguments;
+		// md is report's other name for markdown.
+		{args: []string{"-o", "xml"}, wantErr: `output format "xml": want auto, table, tsv, csv, json, jsonl or markdown`},
+		{args: []string{"one-way-flows", "--local", "a", "-o", "md"},
+			want: RunOptions{Query: "one-way-flows", Engine: engineFlags{Local: []string{"a"}}, Output: "markdown"}},
+		// The query, its parameters and the window are checked before running.
+		{args: []string{"nope", "--local", "a"}, wantErr: "no query named nope (flowq queries list shows them)"},
+		{args: []string{"rejects-on-port", "--local", "a", "-p", "port=99999"}, wantErr: `rejects-on-port@1: parameter port: "99999" is not a port (0-65535)`},
+		{args: []string{"rejects-on-port", "--local", "a", "-p", "port"}, wantErr: `--param "port": want NAME=VALUE`},
+		{args: []string{"one-way-flows", "--local", "a", "--from", "2026-01-05"}, wantErr: "--from needs --to (or use --since)"},
+		{args: []string{"one-way-flows", "--local", "a", "--since", "2h", "--from", "2026-01-05"}, wantErr: "--since and --from both set the start: give one"},
+	})
+}
+
+// TestRunRun: the result on stdout, a table on a terminal and TSV when piped;
+// what was read, and that the limit cut the result, on stderr. A window up to
+// now ends at the factory's clock.
+func TestRunRun(t *testing.T) {
+	dir := sampleDir(t, "--records", "500", "--scenario", "icmp")
+	const tsv = "dstaddr\trejects\tpackets\tsources_approx\tfirst_seen\tlast_seen\n" +
+		"10.0.2.18\t6\t6\t5\t2026-01-05T17:35:39Z\t2026-01-05T22:09:49Z\n" +
+		"10.0.1.205\t5\t20\t1\t2026-01-05T19:17:00Z\t2026-01-05T19:21:03Z\n" +
+		"10.0.2.21\t5\t5\t5\t2026-01-05T19:33:11Z\t2026-01-05T23:43:32Z\n"
+	const table = "DSTADDR     REJECTS  PACKETS  SOURCES_APPROX  FIRST_SEEN            LAST_SEEN\n" +
+		"10.0.2.18   6        6        5               2026-01-05T17:35:39Z  2026-01-05T22:09:49Z\n" +
+		"10.0.1.205  5        20       1               2026-01-05T19:17:00Z  2026-01-05T19:21:03Z\n" +
+		"10.0.2.21   5        5        5               2026-01-05T19:33:11Z  2026-01-05T23:43:32Z\n"
+	const summary = "top-rejected-destinations@2: 3 row(s) from 288 file(s) in ELAPSED; more rows matched: cut at the query's limit of 3 (pass -p limit=N for up to N)\n"
+	for _, tty := range []bool{false, true} {
+		f, out, errOut := testFactory(t)
+		f.IO.SetStdoutTTY(tty)
+		f.IO.SetTerminalWidth(120)
+		opts := &RunOptions{Factory: f, Context: context.Background(), Query: "top-rejected-destinations", Engine: engineFlags{Local: []string{dir}},
+			Params: []string{"limit=3"}, Output: report.Auto}
+		if err := runRun(opts); err != nil {
 			t.Fatal(err)
 		}
-		if got.Context == nil {
-			t.Errorf("%v: no context", tt.args)
+		want := map[bool]string{false: tsv, true: table}[tty]
+		if out.String() != want || withoutElapsed(errOut.String()) != summary {
+			t.Errorf("tty %v: stdout:\n%s\nwant:\n%s\nstderr %q, want %q", tty, out, want, errOut, summary)
 		}
-		got.Factory, got.Context = nil, nil
-		if !reflect.DeepEqual(*got, tt.want) {
-			t.Errorf("%v:\n got %+v\nwant %+v", tt.args, *got, tt.want)
-		}
+	}
+
+	f, out, errOut := testFactory(t)
+	opts := &RunOptions{Factory: f, Context: context.Background(), Query: "one-way-flows", Engine: engineFlags{Local: []string{dir}},
+		Window: windowFlags{Since: "2h"}, Output: report.Auto}
+	err := runRun(opts)
+	want := "no file can hold records of 2026-01-09T22:00:00Z to 2026-01-10T00:00:00Z; the 288 files found run from 2026-01-05T00:00:00Z to 2026-01-05T23:55:00Z"
+	if !errors.As(err, new(noDataError)) || err.Error() != want || out.Len() != 0 || errOut.Len() != 0 {
+		t.Errorf("--since 2h: %v, stdout %q, stderr %q; want %q", err, out, errOut, want)
 	}
 }
 
