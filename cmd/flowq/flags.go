@@ -16,11 +16,9 @@ import (
 // error while the command line is parsed, before a command runs. Every -o is
 // one.
 type enumFlag[T ~string] struct {
-	target   *T
-	flag     string // -o, --output: how the error names the flag
-	values   []T
-	describe map[T]string
-	parse    func(string) (T, error)
+	target *T
+	flag   string // -o, or --name without a shorthand: how the error names it
+	enumSpec[T]
 }
 
 // enumSpec is what an enum flag takes: its values, optionally what each
@@ -37,7 +35,7 @@ type enumSpec[T ~string] struct {
 // default means when the spec says.
 func addEnumFlag[T ~string](cmd *cobra.Command, target *T, name, shorthand string, def T, usage string, spec enumSpec[T]) {
 	*target = def
-	e := &enumFlag[T]{target: target, flag: "--" + name, values: spec.values, describe: spec.describe, parse: spec.parse}
+	e := &enumFlag[T]{target: target, flag: "--" + name, enumSpec: spec}
 	if shorthand != "" {
 		e.flag = "-" + shorthand
 	}
@@ -85,7 +83,7 @@ func (e *enumFlag[T]) Set(s string) error {
 
 // invalidChoice is an enum flag given a value it does not take. Its message
 // names the flag and the values, so flagError shows it without pflag's
-// "invalid argument … for … flag" around it.
+// "invalid argument … for … flag" around it (pflag's error unwraps to it).
 type invalidChoice struct{ err error }
 
 func (e invalidChoice) Error() string { return e.err.Error() }
