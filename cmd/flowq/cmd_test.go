@@ -4,69 +4,56 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/spf13/cobra"
-
-	"github.com/flowq/flowq/internal/iostreams"
+	"github.com/flowq/flowq/internal/golden"
 )
 
-func testFactory(t *testing.T) (*Factory, *bytes.Buffer, *bytes.Buffer) {
-	io, _, out, errOut := iostreams.Test()
-	f := newFactory(io)
-	f.Now = func() time.Time { return time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC) }
-	cache := t.TempDir()
-	f.CacheDir = func() (string, error) { return cache, nil }
-	return f, out, errOut
-}
-
-func execute(t *testing.T, cmd *cobra.Command, args ...string) error {
-	t.Helper()
-	cmd.SetArgs(args)
-	cmd.SetOut(&bytes.Buffer{})
-	cmd.SetErr(&bytes.Buffer{})
-	return cmd.ExecuteContext(context.Background())
-}
-
 func TestNewCmdSample(t *testing.T) {
-	tests := []struct {
-		args    []string
-		want    SampleOptions
-		wantErr string
-	}{
+	testArgv(t, newCmdSample, []argv[SampleOptions]{
 		{args: []string{"--out", "D", "--days", "2", "--format", "v5", "--layout", "hive", "--per-hour"},
 			want: SampleOptions{Out: "D", Days: 2, Format: "v5", Layout: "hive", PerHour: true, Start: "2026-01-05", Seed: 1}},
 		{args: []string{"--out", "D", "--scenario", "port-scan,icmp", "--seed", "9", "--start", "2025-12-31"},
 			want: SampleOptions{Out: "D", Days: 1, Format: "default", Layout: "default", Scenarios: []string{"port-scan", "icmp"}, Start: "2025-12-31", Seed: 9}},
 		{args: []string{}, wantErr: "--out is required"},
 		{args: []string{"--out", "D", "--days", "x"}, wantErr: `invalid argument "x" for "--days"`},
-	}
-	for _, tt := range tests {
-		f, _, _ := testFactory(t)
-		var got *SampleOptions
-		cmd := newCmdSample(f, func(o *SampleOptions) error { got = o; return nil })
-		err := execute(t, cmd, tt.args...)
-		if tt.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("%v: error %v, want %q", tt.args, err, tt.wantErr)
-			}
-			continue
+		// The library's options are checked before anything is written.
+		{args: []string{"--out", "D", "--days", "0"}, wantErr: "--days 0: want at least 1"},
+		{args: []string{"--out", "D", "--start", "2026-13-01"}, wantErr: `--start "2026-13-01": want YYYY-MM-DD`},
+		{args: []string{"--out", "D", "--format", "${srcadr}"}, wantErr: "--format: unknown field srcadr; did you mean srcaddr?"},
+		{args: []string{"--out", "D", "--layout", "flat"}, wantErr: `--layout: unknown layout "flat": want default or hive`},
+		{args: []string{"--out", "D", "--records", "-1"}, wantErr: "--records -1: want 0 or more"},
+		{args: []string{"--out", "D", "--scenario", "nope"}, wantErr: `unknown scenario "nope": want one of`},
+	})
+}
+
+// TestSampleRun: the folder on stdout, what was written on stderr, timed on
+// the factory's clock.
+func TestSampleRun(t *testing.T) {
+	for _, tc := range []struct {
+		opts SampleOptions
+		want string
+	}{
+		{SampleOptions{Days: 1, Start: "2026-01-05", Format: "default", Layout: "default", Scenarios: []string{"icmp"}, Seed: 1, Records: 500},
+			"wrote 520 records in 288 files (v2, 14 fields, default layout) to %s in 0s\n"},
+		{SampleOptions{Days: 1, Start: "2026-01-05", Format: "v5", Layout: "hive", PerHour: true, Scenarios: []string{"icmp"}, Seed: 1, Records: 300, Prefix: "logs"},
+			"wrote 320 records in 288 files (v5, 29 fields, hive-hourly layout) to %s in 0s\n"},
+	} {
+		f, out, errOut := testFactory(t)
+		opts := tc.opts
+		opts.Factory, opts.Context, opts.Out = f, context.Background(), filepath.Join(t.TempDir(), "flows")
+		if err := sampleRun(&opts); err != nil {
+			t.Fatal(err)
 		}
-		if err != nil {
-			t.Fatalf("%v: %v", tt.args, err)
+		if want := fmt.Sprintf(tc.want, opts.Out); out.String() != opts.Out+"\n" || errOut.String() != want {
+			t.Errorf("%+v: stdout %q, stderr %q; want %q", tc.opts, out, errOut, want)
 		}
-		got.Factory = nil
-		if strings.Join(got.Scenarios, ",") != strings.Join(tt.want.Scenarios, ",") {
-			t.Errorf("scenarios %v", got.Scenarios)
-		}
-		got.Scenarios, tt.want.Scenarios = nil, nil
-		if !reflect.DeepEqual(*got, tt.want) {
-			t.Errorf("%v: options %+v, want %+v", tt.args, *got, tt.want)
+		if _, err := os.Stat(filepath.Join(opts.Out, tc.opts.Prefix, "AWSLogs")); err != nil {
+			t.Errorf("%+v: %v", tc.opts, err)
 		}
 	}
 }
@@ -103,7 +90,7 @@ func TestSampleLeavesNoFolder(t *testing.T) {
 		{[]string{"--records", "-1"}, "flowq: --records -1: want 0 or more"},
 	} {
 		parent := filepath.Join(t.TempDir(), "new")
-		code, out, errOut := runArgs(append([]string{"sample", "--out", filepath.Join(parent, "flows")}, tc.args...)...)
+		code, out, errOut := runArgs(t, append([]string{"sample", "--out", filepath.Join(parent, "flows")}, tc.args...)...)
 		if code != exitUsage || out != "" || errOut != tc.want+"\nRun 'flowq --help' for usage.\n" {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", tc.args, code, out, errOut)
 		}
@@ -145,14 +132,14 @@ func TestSampleLeavesNoFolder(t *testing.T) {
 // then detect its format.
 func TestSampleThenDetect(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "D")
-	code, out, errOut := runArgs("sample", "--out", dir, "--days", "2", "--format", "v5", "--layout", "hive", "--per-hour", "--records", "3000")
+	code, out, errOut := runArgs(t, "sample", "--out", dir, "--days", "2", "--format", "v5", "--layout", "hive", "--per-hour", "--records", "3000")
 	if code != 0 {
 		t.Fatalf("sample: %d %s", code, errOut)
 	}
 	if out != dir+"\n" || !strings.Contains(errOut, "in 576 files (v5, 29 fields, hive-hourly layout)") {
 		t.Errorf("sample output %q / %q", out, errOut)
 	}
-	code, out, errOut = runArgs("formats", "detect", dir)
+	code, out, errOut = runArgs(t, "formats", "detect", dir)
 	if code != 0 || errOut != "" {
 		t.Fatalf("detect: %d %s", code, errOut)
 	}
@@ -162,27 +149,27 @@ func TestSampleThenDetect(t *testing.T) {
 	}
 
 	// A second flow log with another format in the same tree is format drift.
-	code, _, _ = runArgs("sample", "--out", dir, "--format", "default", "--records", "1000", "--start", "2026-02-01", "--prefix", "other")
+	code, _, _ = runArgs(t, "sample", "--out", dir, "--format", "default", "--records", "1000", "--start", "2026-02-01", "--prefix", "other")
 	if code != 0 {
 		t.Fatal("second sample failed")
 	}
-	code, out, errOut = runArgs("formats", "detect", dir)
+	code, out, errOut = runArgs(t, "formats", "detect", dir)
 	if code != 0 || !strings.Contains(out, "\n288    2        ${version} ${account-id}") || !strings.HasPrefix(errOut, "format drift: 2 formats in these files") {
 		t.Errorf("drift: %d\n%s\n%s", code, out, errOut)
 	}
 }
 
 func TestFormatsShow(t *testing.T) {
-	code, out, _ := runArgs("formats", "show", "v8")
+	code, out, _ := runArgs(t, "formats", "show", "v8")
 	if code != 0 || !strings.Contains(out, "version: 8\nfields:  40\n") ||
 		!strings.Contains(out, "40  reject-reason               reject_reason               8        string  VARCHAR  BYTE_ARRAY (STRING)  Why traffic was rejected") {
 		t.Errorf("show v8: %d\n%s", code, out)
 	}
-	code, _, errOut := runArgs("formats", "show", "${srcaddr} ${pkt-srcadr}")
+	code, _, errOut := runArgs(t, "formats", "show", "${srcaddr} ${pkt-srcadr}")
 	if code != exitUsage || !strings.HasPrefix(errOut, "flowq: unknown field pkt-srcadr; did you mean pkt-srcaddr?\n") {
 		t.Errorf("show typo: %d %q", code, errOut)
 	}
-	code, out, _ = runArgs("formats")
+	code, out, _ = runArgs(t, "formats")
 	for _, want := range []string{"Version 2 (the default format)", "Version 6 (Transit Gateway flow logs)", "  encryption-status  ", "[version unconfirmed]"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("formats list lacks %q", want)
@@ -194,12 +181,12 @@ func TestDetectErrors(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "x.log"), []byte("2 123456789010 eni-1 - - - - - - - 1 2 - NODATA\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "y.log.gz"), []byte("this is not a gzip file at all"), 0o644)
-	code, out, errOut := runArgs("formats", "detect", dir)
+	code, out, errOut := runArgs(t, "formats", "detect", dir)
 	if code != exitError || !strings.Contains(out, "1      -        (no header line: the format must be given)") ||
 		!strings.Contains(errOut, "y.log.gz: gzip: invalid header") || !strings.Contains(errOut, "1 file(s) could not be read") {
 		t.Errorf("%d\n%s\n%s", code, out, errOut)
 	}
-	code, _, errOut = runArgs("formats", "detect", t.TempDir())
+	code, _, errOut = runArgs(t, "formats", "detect", t.TempDir())
 	if code != exitError || !strings.Contains(errOut, "no flow-log files") {
 		t.Errorf("empty: %d %s", code, errOut)
 	}
@@ -207,20 +194,34 @@ func TestDetectErrors(t *testing.T) {
 
 func TestVersionAndUsage(t *testing.T) {
 	// A test binary has build information without a version or VCS settings.
-	code, out, _ := runArgs("version")
+	code, out, _ := runArgs(t, "version")
 	if code != 0 || !strings.HasPrefix(out, "flowq (devel) (go") {
 		t.Errorf("version: %d %q", code, out)
 	}
-	code, _, errOut := runArgs("sample", "--bogus")
+	code, _, errOut := runArgs(t, "sample", "--bogus")
 	if code != exitUsage || !strings.Contains(errOut, "unknown flag: --bogus") {
 		t.Errorf("usage: %d %q", code, errOut)
 	}
-	code, _, errOut = runArgs("nope")
+	code, _, errOut = runArgs(t, "nope")
 	if code != exitUsage || !strings.Contains(errOut, `unknown command "nope"`) {
 		t.Errorf("unknown command: %d %q", code, errOut)
 	}
 }
 
+func TestNewCmdDemo(t *testing.T) {
+	testArgv(t, newCmdDemo, []argv[DemoOptions]{
+		{args: []string{}},
+		{args: []string{"--dir", "D"}, want: DemoOptions{Dir: "D"}},
+		{args: []string{"D"}, wantErr: `unknown command "D" for "demo"`},
+	})
+}
+
+// TestDemoRun: the first run generates the sample into the cache folder and
+// tours it; the next ones reuse it and say so. The tour is the same each time
+// (testdata/demo.txt), its tables fitted to the width of a terminal
+// (testdata/demo-tty.txt); the folder is shown there as DIR, and the tour's
+// time is on the factory's clock. Regenerate with
+// go test ./cmd/flowq -run TestDemoRun -update.
 func TestDemoRun(t *testing.T) {
 	f, out, errOut := testFactory(t)
 	cmd := newCmdDemo(f, nil)
@@ -241,14 +242,29 @@ func TestDemoRun(t *testing.T) {
 	if !strings.Contains(errOut.String(), "generating sample flow logs") {
 		t.Errorf("first run should generate: %q", errOut)
 	}
+	cache, _ := f.CacheDir()
+	dir := filepath.Join(cache, "demo-v1-seed1")
+	if want := "generating sample flow logs in " + dir + " (once)…\n"; errOut.String() != want {
+		t.Errorf("first run: stderr %q, want %q", errOut, want)
+	}
+	golden.Compare(t, "testdata/demo.txt", strings.ReplaceAll(out.String(), dir, "DIR"))
 	// The second run reuses the data, and says so.
 	out.Reset()
 	errOut.Reset()
-	cache, _ := f.CacheDir()
-	want := "using the existing sample in " + filepath.Join(cache, "demo-v1-seed1") + ": 576 files, 81449 records, 2026-01-05 to 2026-01-07 (seed 1, default layout)\n"
+	want := "using the existing sample in " + dir + ": 576 files, 81449 records, 2026-01-05 to 2026-01-07 (seed 1, default layout)\n"
 	if err := execute(t, newCmdDemo(f, nil)); err != nil || errOut.String() != want || out.Len() == 0 {
 		t.Errorf("second run: %v %q", err, errOut)
 	}
+	golden.Compare(t, "testdata/demo.txt", strings.ReplaceAll(out.String(), dir, "DIR"))
+	// On a terminal, the tables are aligned to fit its width.
+	out.Reset()
+	errOut.Reset()
+	f.IO.SetStdoutTTY(true)
+	f.IO.SetTerminalWidth(80)
+	if err := demoRun(&DemoOptions{Factory: f, Context: context.Background()}); err != nil || errOut.String() != want {
+		t.Errorf("on a terminal: %v, stderr %q", err, errOut)
+	}
+	golden.Compare(t, "testdata/demo-tty.txt", strings.ReplaceAll(out.String(), dir, "DIR"))
 }
 
 // TestDemoDir: demo --dir uses a flowq sample that is there and says what it
@@ -256,10 +272,10 @@ func TestDemoRun(t *testing.T) {
 // a sample without the tour's incidents, writing nothing into any of them.
 func TestDemoDir(t *testing.T) {
 	sampled := t.TempDir()
-	if code, _, errOut := runArgs("sample", "--out", sampled, "--days", "2", "--records", "2000"); code != 0 {
+	if code, _, errOut := runArgs(t, "sample", "--out", sampled, "--days", "2", "--records", "2000"); code != 0 {
 		t.Fatal(errOut)
 	}
-	code, out, errOut := runArgs("demo", "--dir", sampled)
+	code, out, errOut := runArgs(t, "demo", "--dir", sampled)
 	if code != 0 || errOut != "using the existing sample in "+sampled+": 576 files, 3449 records, 2026-01-05 to 2026-01-07 (seed 1, default layout)\n" ||
 		!strings.HasPrefix(out, "flowq demo: 3449 flow-log records in 576 files") {
 		t.Errorf("existing sample: exit %d, stderr %q\n%s", code, errOut, out)
@@ -269,12 +285,12 @@ func TestDemoDir(t *testing.T) {
 	os.WriteFile(filepath.Join(other, "notes.txt"), []byte("mine"), 0o644)
 	mixed := t.TempDir()
 	for _, args := range [][]string{{"--records", "500"}, {"--records", "500", "--prefix", "other"}} {
-		if code, _, errOut := runArgs(append([]string{"sample", "--out", mixed}, args...)...); code != 0 {
+		if code, _, errOut := runArgs(t, append([]string{"sample", "--out", mixed}, args...)...); code != 0 {
 			t.Fatal(errOut)
 		}
 	}
 	partial := t.TempDir()
-	if code, _, errOut := runArgs("sample", "--out", partial, "--records", "500", "--scenario", "icmp,port-scan"); code != 0 {
+	if code, _, errOut := runArgs(t, "sample", "--out", partial, "--records", "500", "--scenario", "icmp,port-scan"); code != 0 {
 		t.Fatal(errOut)
 	}
 	for _, tc := range []struct{ dir, want string }{
@@ -283,7 +299,7 @@ func TestDemoDir(t *testing.T) {
 		{partial, "the sample in " + partial + " has no ssh-rejected, nacl-return-reject, one-way, nodata-skipdata, top-talker, ipv6 scenario(s), which the tour looks for; give an empty or new --dir (or flowq sample --out DIR without --scenario)"},
 	} {
 		before, _ := os.ReadDir(tc.dir)
-		code, out, errOut := runArgs("demo", "--dir", tc.dir)
+		code, out, errOut := runArgs(t, "demo", "--dir", tc.dir)
 		if code != exitUsage || out != "" || errOut != "flowq: "+tc.want+"\nRun 'flowq --help' for usage.\n" {
 			t.Errorf("exit %d, stdout %q, stderr %q\nwant %s", code, out, errOut, tc.want)
 		}
@@ -293,15 +309,9 @@ func TestDemoDir(t *testing.T) {
 	}
 }
 
-func runArgs(args ...string) (int, string, string) {
-	io, _, out, errOut := iostreams.Test()
-	code := run(args, io)
-	return code, out.String(), errOut.String()
-}
-
 func TestSQL(t *testing.T) {
 	dir := t.TempDir()
-	if code, _, errOut := runArgs("sample", "--out", dir, "--records", "2000", "--scenario", "ssh-rejected"); code != 0 {
+	if code, _, errOut := runArgs(t, "sample", "--out", dir, "--records", "2000", "--scenario", "ssh-rejected"); code != 0 {
 		t.Fatal(errOut)
 	}
 	f, out, errOut := testFactory(t)
@@ -333,7 +343,7 @@ func TestSQL(t *testing.T) {
 // with the reason, and no file is written.
 func TestSQLReadOnly(t *testing.T) {
 	dir := t.TempDir()
-	if code, _, errOut := runArgs("sample", "--out", dir, "--records", "500", "--scenario", "icmp"); code != 0 {
+	if code, _, errOut := runArgs(t, "sample", "--out", dir, "--records", "500", "--scenario", "icmp"); code != 0 {
 		t.Fatal(errOut)
 	}
 	out := filepath.Join(t.TempDir(), "x.csv")
@@ -343,7 +353,7 @@ func TestSQLReadOnly(t *testing.T) {
 		"SELECT 1; DROP VIEW flow_logs":          "flowq: flowq runs one SQL statement at a time",
 		"SELECT * FROM read_text('" + out + "')": "Permission Error",
 	} {
-		code, stdout, errOut := runArgs("sql", sql, "--local", dir)
+		code, stdout, errOut := runArgs(t, "sql", sql, "--local", dir)
 		if code == 0 || stdout != "" || !strings.Contains(errOut, want) {
 			t.Errorf("%s: exit %d, stdout %q, stderr %q; want %q", sql, code, stdout, errOut, want)
 		}
@@ -362,25 +372,11 @@ func TestRunReportsData(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "123456789012_vpcflowlogs_us-east-1_fl-1234abcd_20260105T1000Z_fe123456.log")
 	os.WriteFile(file, []byte("version srcaddr dstaddr action log-statos\n2 10.0.0.1 10.0.0.2 REJECT OK\n2 10.0.0.1 10.0.0.2 DROP OK\n"), 0o644)
-	code, stdout, errOut := runArgs("sql", "SELECT count(*) AS n FROM flow_logs", "--local", dir, "-o", "csv")
+	code, stdout, errOut := runArgs(t, "sql", "SELECT count(*) AS n FROM flow_logs", "--local", dir, "-o", "csv")
 	want := "warning: log-statos in 1 file(s), e.g. " + file + ": not a known field; did you mean log-status? " +
 		"Column log_status is NULL in those files; it is read as text column log_statos\n" +
 		"bad line skipped: " + file + `: line 3: field action: "DROP": not one of ACCEPT, REJECT or -` + "\n"
 	if code != 0 || stdout != "n\n1\n" || !strings.HasPrefix(errOut, want) {
 		t.Errorf("exit %d, stdout %q, stderr %q\nwant prefix %q", code, stdout, errOut, want)
 	}
-}
-
-// TestMain points the user's folders at a temporary one, so that no test
-// (nor a command run through the real factory) writes into the real cache.
-func TestMain(m *testing.M) {
-	home, err := os.MkdirTemp("", "flowq-test-home")
-	if err != nil {
-		panic(err)
-	}
-	os.Setenv("HOME", home)
-	os.Setenv("XDG_CACHE_HOME", filepath.Join(home, "cache"))
-	code := m.Run()
-	os.RemoveAll(home)
-	os.Exit(code)
 }

@@ -14,7 +14,7 @@ import (
 // description), then :DIRECTIVE.
 func complete(t *testing.T, args ...string) string {
 	t.Helper()
-	code, out, errOut := runArgs(append([]string{"__complete"}, args...)...)
+	code, out, errOut := runArgs(t, append([]string{"__complete"}, args...)...)
 	if code != 0 {
 		t.Fatalf("__complete %q: exit %d: %s", args, code, errOut)
 	}

@@ -26,7 +26,15 @@ type tableFlags struct {
 	Since                         string
 	Database, Table               string
 	Projection, Injected          bool
+	// Given holds the flags of givenTableFlags that the command line gave:
+	// a flag given empty, or one that --flow-log-id supplies, is refused
+	// whatever its value.
+	Given map[string]bool
 }
+
+// givenTableFlags are the table flags whose rules depend on their being
+// given rather than on their value.
+var givenTableFlags = []string{"format", "from-header", "flow-log-id", "location", "file-format", "layout", "per-hour"}
 
 func (tf *tableFlags) register(cmd *cobra.Command, projection bool) {
 	fs := cmd.Flags()
@@ -51,31 +59,6 @@ func (tf *tableFlags) register(cmd *cobra.Command, projection bool) {
 	}
 }
 
-// check refuses what no table can have before anything is read or asked of
-// AWS: a source flag given empty, a database or table name Athena refuses.
-func (tf *tableFlags) check(cmd *cobra.Command) error {
-	for _, fl := range []struct{ name, value, want string }{
-		{"format", tf.Format, "a preset (" + strings.Join(flowlog.PresetNames(), ", ") + ") or a LogFormat string"},
-		{"from-header", tf.FromHeader, "a downloaded .log.gz file or a folder of them"},
-		{"flow-log-id", tf.FlowLogID, "a flow log ID (fl-…)"},
-		{"location", tf.Location, "s3://bucket/ or s3://bucket/prefix/, the folder that holds AWSLogs/"},
-	} {
-		if cmd.Flags().Changed(fl.name) && strings.TrimSpace(fl.value) == "" {
-			return usageErrorf("--%s is empty: give %s", fl.name, fl.want)
-		}
-	}
-	var errs []string
-	for _, n := range []struct{ flag, what, name string }{{"database", "database", tf.Database}, {"table", "table", tf.Table}} {
-		if err := ddl.CheckName(n.what, n.name); err != nil {
-			errs = append(errs, "--"+n.flag+": "+err.Error())
-		}
-	}
-	if len(errs) > 0 {
-		return usageErrorf("%s", strings.Join(errs, "; "))
-	}
-	return nil
-}
-
 // unique drops repeated and empty items of a list flag, keeping the order, and
 // the spaces around items ("a, b").
 func unique(list []string) []string {
@@ -88,10 +71,32 @@ func unique(list []string) []string {
 	return out
 }
 
-// table builds the table the flags describe, calling EC2 for --flow-log-id.
-func (tf *tableFlags) table(ctx context.Context, cmd *cobra.Command, f *Factory) (*ddl.Table, error) {
-	if err := tf.check(cmd); err != nil {
-		return nil, err
+// fromFlags is the table as far as the command line describes it: all but
+// what --from-header and --flow-log-id read. Its errors are the usage rules
+// of the flags (RunE applies them before anything is read or asked of AWS):
+// a source flag given empty, a name Athena refuses, two sources, a flag the
+// flow log supplies, a value that does not parse, and, when the flags
+// describe the whole table, what ddl.Table.Validate refuses. now gives
+// --since's default.
+func (tf *tableFlags) fromFlags(now time.Time) (*ddl.Table, error) {
+	for _, fl := range []struct{ name, value, want string }{
+		{"format", tf.Format, "a preset (" + strings.Join(flowlog.PresetNames(), ", ") + ") or a LogFormat string"},
+		{"from-header", tf.FromHeader, "a downloaded .log.gz file or a folder of them"},
+		{"flow-log-id", tf.FlowLogID, "a flow log ID (fl-…)"},
+		{"location", tf.Location, "s3://bucket/ or s3://bucket/prefix/, the folder that holds AWSLogs/"},
+	} {
+		if tf.Given[fl.name] && strings.TrimSpace(fl.value) == "" {
+			return nil, usageErrorf("--%s is empty: give %s", fl.name, fl.want)
+		}
+	}
+	var errs []string
+	for _, n := range []struct{ flag, what, name string }{{"database", "database", tf.Database}, {"table", "table", tf.Table}} {
+		if err := ddl.CheckName(n.what, n.name); err != nil {
+			errs = append(errs, "--"+n.flag+": "+err.Error())
+		}
+	}
+	if len(errs) > 0 {
+		return nil, usageErrorf("%s", strings.Join(errs, "; "))
 	}
 	sources := 0
 	for _, s := range []string{tf.Format, tf.FromHeader, tf.FlowLogID} {
@@ -110,15 +115,13 @@ func (tf *tableFlags) table(ctx context.Context, cmd *cobra.Command, f *Factory)
 		Projection: tf.Projection, Injected: tf.Injected, Location: location}
 	var err error
 	switch {
-	case tf.FromHeader != "":
-		if t.Format, err = ddl.FormatFromFiles(ctx, []string{tf.FromHeader}); err != nil {
-			return nil, err
-		}
 	case tf.FlowLogID != "":
-		if err := tf.fromFlowLog(ctx, cmd, f, t); err != nil {
-			return nil, err
+		for _, name := range []string{"location", "file-format", "layout", "per-hour"} {
+			if tf.Given[name] {
+				return nil, usageErrorf("--%s comes from the flow log with --flow-log-id; leave it out", name)
+			}
 		}
-	default:
+	case tf.FromHeader == "":
 		if t.Format, err = flowlog.ParseFormat(cmp.Or(tf.Format, "default")); err != nil {
 			return nil, usageErrorf("--format: %v", err)
 		}
@@ -132,12 +135,41 @@ func (tf *tableFlags) table(ctx context.Context, cmd *cobra.Command, f *Factory)
 		}
 	}
 	if tf.Projection {
-		t.Since = f.Now().UTC().AddDate(-1, 0, 0).Truncate(24 * time.Hour)
+		t.Since = now.UTC().AddDate(-1, 0, 0).Truncate(24 * time.Hour)
 		if tf.Since != "" {
 			if t.Since, err = queries.ParseTime(tf.Since); err != nil {
 				return nil, usageErrorf("--since: %v", err)
 			}
 		}
+	}
+	if tf.FromHeader == "" && tf.FlowLogID == "" {
+		// The flags describe the whole table: check it now.
+		if err := t.Validate(); err != nil {
+			return nil, usageError{err}
+		}
+	}
+	return t, nil
+}
+
+// table builds the table the flags describe, reading the headers of
+// --from-header or calling EC2 for --flow-log-id, and checks it whole (a
+// table the flags describe alone, fromFlags checks).
+func (tf *tableFlags) table(ctx context.Context, f *Factory) (*ddl.Table, error) {
+	t, err := tf.fromFlags(f.Now())
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case tf.FromHeader != "":
+		if t.Format, err = ddl.FormatFromFiles(ctx, []string{tf.FromHeader}); err != nil {
+			return nil, err
+		}
+	case tf.FlowLogID != "":
+		if err := tf.fromFlowLog(ctx, f, t); err != nil {
+			return nil, err
+		}
+	default:
+		return t, nil
 	}
 	if err := t.Validate(); err != nil {
 		return nil, usageError{err}
@@ -145,14 +177,8 @@ func (tf *tableFlags) table(ctx context.Context, cmd *cobra.Command, f *Factory)
 	return t, nil
 }
 
-// fromFlowLog fills the format and delivery from the flow log itself; flags
-// that would contradict it are refused.
-func (tf *tableFlags) fromFlowLog(ctx context.Context, cmd *cobra.Command, f *Factory, t *ddl.Table) error {
-	for _, name := range []string{"location", "file-format", "layout", "per-hour"} {
-		if cmd.Flags().Changed(name) {
-			return usageErrorf("--%s comes from the flow log with --flow-log-id; leave it out", name)
-		}
-	}
+// fromFlowLog fills the format and delivery from the flow log itself.
+func (tf *tableFlags) fromFlowLog(ctx context.Context, f *Factory, t *ddl.Table) error {
 	client, err := f.EC2(ctx)
 	if err != nil {
 		return err
@@ -176,9 +202,26 @@ func (tf *tableFlags) fromFlowLog(ctx context.Context, cmd *cobra.Command, f *Fa
 	return nil
 }
 
+// flagsGiven returns which of names the command line gave, for rules that
+// depend on a flag being given rather than on its value: run functions get
+// it in their options and never see the command. Nil when none was.
+func flagsGiven(cmd *cobra.Command, names ...string) map[string]bool {
+	var given map[string]bool
+	for _, n := range names {
+		if cmd.Flags().Changed(n) {
+			if given == nil {
+				given = map[string]bool{}
+			}
+			given[n] = true
+		}
+	}
+	return given
+}
+
 // DDLOptions are the inputs of flowq ddl.
 type DDLOptions struct {
 	Factory *Factory
+	Context context.Context
 	Table   tableFlags
 	Output  string
 }
@@ -206,23 +249,24 @@ when the files disagree.`,
   flowq ddl --flow-log-id fl-0123456789abcdef0 --accounts 111122223333 -o glue`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !slices.Contains(ddlOutputs, opts.Output) {
-				return usageErrorf("-o %q: want %s", opts.Output, strings.Join(ddlOutputs, ", "))
+			opts.Context = cmd.Context()
+			opts.Table.Given = flagsGiven(cmd, givenTableFlags...)
+			if _, err := opts.Table.fromFlags(opts.Factory.Now()); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(opts)
 			}
-			return ddlRun(cmd, opts)
+			return ddlRun(opts)
 		},
 	}
 	opts.Table.register(cmd, true)
-	cmd.Flags().StringVarP(&opts.Output, "output", "o", "athena", "output: "+strings.Join(ddlOutputs, ", "))
-	cmd.RegisterFlagCompletionFunc("output", fixed(ddlOutputs...))
+	addEnumFlag(cmd, &opts.Output, "output", "o", "athena", "output", enumSpec[string]{values: ddlOutputs})
 	return cmd
 }
 
-func ddlRun(cmd *cobra.Command, opts *DDLOptions) error {
-	t, err := opts.Table.table(cmd.Context(), cmd, opts.Factory)
+func ddlRun(opts *DDLOptions) error {
+	t, err := opts.Table.table(opts.Context, opts.Factory)
 	if err != nil {
 		return err
 	}
@@ -251,6 +295,7 @@ func ddlRun(cmd *cobra.Command, opts *DDLOptions) error {
 // PartitionsAddOptions are the inputs of flowq partitions add.
 type PartitionsAddOptions struct {
 	Factory  *Factory
+	Context  context.Context
 	Table    tableFlags
 	From, To string
 }
@@ -276,13 +321,15 @@ that starts in [--from, --to). Run them in Athena; they are safe to run twice.`,
 		Example: `  flowq partitions add --from 2026-01-01 --to 2026-02-01 --location s3://my-logs/ --accounts 111122223333 --regions us-east-1`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if opts.From == "" || opts.To == "" {
-				return usageErrorf("--from and --to are required")
+			opts.Context = cmd.Context()
+			opts.Table.Given = flagsGiven(cmd, givenTableFlags...)
+			if err := opts.check(); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(opts)
 			}
-			return partitionsAddRun(cmd, opts)
+			return partitionsAddRun(opts)
 		},
 	}
 	opts.Table.register(cmd, false)
@@ -291,18 +338,37 @@ that starts in [--from, --to). Run them in Athena; they are safe to run twice.`,
 	return cmd
 }
 
-func partitionsAddRun(cmd *cobra.Command, opts *PartitionsAddOptions) error {
-	t, err := opts.Table.table(cmd.Context(), cmd, opts.Factory)
+// check applies the usage rules: --from and --to, then the table's flags.
+func (opts *PartitionsAddOptions) check() error {
+	if opts.From == "" || opts.To == "" {
+		return usageErrorf("--from and --to are required")
+	}
+	if _, err := opts.Table.fromFlags(opts.Factory.Now()); err != nil {
+		return err
+	}
+	_, _, err := opts.rangeTimes()
+	return err
+}
+
+// rangeTimes parses --from and --to.
+func (opts *PartitionsAddOptions) rangeTimes() (from, to time.Time, err error) {
+	if from, err = queries.ParseTime(opts.From); err != nil {
+		return from, to, usageErrorf("--from: %v", err)
+	}
+	if to, err = queries.ParseTime(opts.To); err != nil {
+		return from, to, usageErrorf("--to: %v", err)
+	}
+	return from, to, nil
+}
+
+func partitionsAddRun(opts *PartitionsAddOptions) error {
+	t, err := opts.Table.table(opts.Context, opts.Factory)
 	if err != nil {
 		return err
 	}
-	from, err := queries.ParseTime(opts.From)
+	from, to, err := opts.rangeTimes()
 	if err != nil {
-		return usageErrorf("--from: %v", err)
-	}
-	to, err := queries.ParseTime(opts.To)
-	if err != nil {
-		return usageErrorf("--to: %v", err)
+		return err
 	}
 	stmts, err := t.AddPartitions(from, to)
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -100,17 +101,17 @@ func TestDDLFromFlowLog(t *testing.T) {
 // with the formats named; one format gives its table.
 func TestDDLFromHeaderDrift(t *testing.T) {
 	dir := t.TempDir()
-	if code, _, errOut := runArgs("sample", "--out", dir, "--records", "500", "--scenario", "icmp"); code != 0 {
+	if code, _, errOut := runArgs(t, "sample", "--out", dir, "--records", "500", "--scenario", "icmp"); code != 0 {
 		t.Fatal(errOut)
 	}
-	code, out, _ := runArgs("ddl", "--from-header", dir, "--location", "s3://b/", "--accounts", "111122223333", "--regions", "us-east-1")
+	code, out, _ := runArgs(t, "ddl", "--from-header", dir, "--location", "s3://b/", "--accounts", "111122223333", "--regions", "us-east-1")
 	if code != 0 || !strings.Contains(out, "-- VPC flow logs, version 2 format, text files, default layout") {
 		t.Fatalf("one format: %d\n%s", code, out)
 	}
-	if code, _, errOut := runArgs("sample", "--out", dir, "--records", "500", "--scenario", "icmp", "--format", "v5", "--start", "2026-02-01"); code != 0 {
+	if code, _, errOut := runArgs(t, "sample", "--out", dir, "--records", "500", "--scenario", "icmp", "--format", "v5", "--start", "2026-02-01"); code != 0 {
 		t.Fatal(errOut)
 	}
-	code, _, errOut := runArgs("ddl", "--from-header", dir, "--location", "s3://b/", "--accounts", "111122223333", "--regions", "us-east-1")
+	code, _, errOut := runArgs(t, "ddl", "--from-header", dir, "--location", "s3://b/", "--accounts", "111122223333", "--regions", "us-east-1")
 	for _, want := range []string{"flowq: the files hold 2 formats, and a text table is positional, so one table cannot read them all:\n",
 		"  288 file(s), version 2: ${version} ${account-id}", "  288 file(s), version 5: ${version} ${account-id}", "Make one table per format"} {
 		if code != 1 || !strings.Contains(errOut, want) {
@@ -120,13 +121,13 @@ func TestDDLFromHeaderDrift(t *testing.T) {
 }
 
 func TestPartitionsAdd(t *testing.T) {
-	code, out, errOut := runArgs("partitions", "add", "--from", "2026-01-05T22:00:00Z", "--to", "2026-01-06T01:00:00Z", "--location", "s3://b/",
+	code, out, errOut := runArgs(t, "partitions", "add", "--from", "2026-01-05T22:00:00Z", "--to", "2026-01-06T01:00:00Z", "--location", "s3://b/",
 		"--layout", "hive", "--per-hour", "--accounts", "111122223333", "--regions", "us-east-1", "--table", "t")
 	if code != 0 || !strings.HasPrefix(out, "ALTER TABLE vpc_flow_logs.t ADD IF NOT EXISTS\n") || strings.Count(out, "  PARTITION (") != 3 ||
 		!strings.Contains(out, "MSCK REPAIR TABLE") {
 		t.Errorf("%d %s\n%s", code, errOut, out)
 	}
-	if code, _, errOut := runArgs("partitions", "add", "--location", "s3://b/"); code != 2 || !strings.Contains(errOut, "--from and --to are required") {
+	if code, _, errOut := runArgs(t, "partitions", "add", "--location", "s3://b/"); code != 2 || !strings.Contains(errOut, "--from and --to are required") {
 		t.Errorf("%d %s", code, errOut)
 	}
 }
@@ -138,7 +139,7 @@ func TestDDLUsageErrors(t *testing.T) {
 		{"ddl", "--table", "table", "--location", "s3://b/", "--accounts", "111122223333", "--regions", "us-east-1"},
 		{"partitions", "add", "--table", "table", "--from", "2026-01-01", "--to", "2026-01-02", "--location", "s3://b/", "--accounts", "111122223333", "--regions", "us-east-1"},
 	} {
-		code, out, errOut := runArgs(args...)
+		code, out, errOut := runArgs(t, args...)
 		want := "flowq: --table: table name \"table\" is a reserved word in Athena, which every statement would have to quote (try \"flow_logs\" or \"table_logs\")\nRun 'flowq --help' for usage.\n"
 		if code != exitUsage || out != "" || errOut != want {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
@@ -172,12 +173,12 @@ func TestDDLListsAndLocation(t *testing.T) {
 // statements, is printed as asked with a warning on stderr; a month is not.
 func TestPartitionsAddWarns(t *testing.T) {
 	table := []string{"--location", "s3://b/", "--accounts", "111122223333", "--regions", "us-east-1"}
-	code, out, errOut := runArgs(append([]string{"partitions", "add", "--from", "2016-01-01", "--to", "2026-01-01"}, table...)...)
+	code, out, errOut := runArgs(t, append([]string{"partitions", "add", "--from", "2016-01-01", "--to", "2026-01-01"}, table...)...)
 	want := "warning: 2016-01-01T00:00:00Z to 2026-01-01T00:00:00Z is 3653 days: 3653 daily folder(s) × 1 account(s) × 1 region(s) = 3653 partitions in 37 statements; check --from and --to\n"
 	if code != 0 || errOut != want || strings.Count(out, "ALTER TABLE") != 37 || strings.Count(out, "  PARTITION (") != 3653 {
 		t.Errorf("ten years: exit %d, %d statements, stderr %q", code, strings.Count(out, "ALTER TABLE"), errOut)
 	}
-	code, out, errOut = runArgs(append([]string{"partitions", "add", "--from", "2026-01-01", "--to", "2026-02-01"}, table...)...)
+	code, out, errOut = runArgs(t, append([]string{"partitions", "add", "--from", "2026-01-01", "--to", "2026-02-01"}, table...)...)
 	if code != 0 || errOut != "" || strings.Count(out, "  PARTITION (") != 31 {
 		t.Errorf("a month: exit %d, stderr %q", code, errOut)
 	}
@@ -192,5 +193,127 @@ func TestPartitionsAddWarns(t *testing.T) {
 	}
 	if got := partitionsWarning(hourly, from, to, 1000); got != "" {
 		t.Errorf("1000 statements: %s", got)
+	}
+}
+
+func TestNewCmdDDL(t *testing.T) {
+	table := tableFlags{FileFormat: "text", Layout: "default", Database: "vpc_flow_logs", Table: "flow_logs", Projection: true}
+	with := func(edit func(*tableFlags)) tableFlags { tf := table; edit(&tf); return tf }
+	testArgv(t, newCmdDDL, []argv[DDLOptions]{
+		{args: []string{"--format", "v5", "--location", "s3://b/p/", "--layout", "hive", "--per-hour", "--accounts", "111122223333",
+			"--regions", "us-east-1,eu-west-1", "--since", "2026-01-01", "--table", "t", "-o", "terraform"},
+			want: DDLOptions{Output: "terraform", Table: with(func(tf *tableFlags) {
+				tf.Format, tf.Location, tf.Layout, tf.PerHour, tf.Since, tf.Table = "v5", "s3://b/p/", "hive", true, "2026-01-01", "t"
+				tf.Accounts, tf.Regions = []string{"111122223333"}, []string{"us-east-1", "eu-west-1"}
+				tf.Given = map[string]bool{"format": true, "location": true, "layout": true, "per-hour": true}
+			})}},
+		{args: []string{"--flow-log-id", "fl-1", "--accounts", "111122223333", "--projection=false"},
+			want: DDLOptions{Output: "athena", Table: with(func(tf *tableFlags) {
+				tf.FlowLogID, tf.Accounts, tf.Projection, tf.Given = "fl-1", []string{"111122223333"}, false, map[string]bool{"flow-log-id": true}
+			})}},
+		{args: []string{"--from-header", "f.log.gz", "--injected", "--location", "s3://b/"},
+			want: DDLOptions{Output: "athena", Table: with(func(tf *tableFlags) {
+				tf.FromHeader, tf.Injected, tf.Location, tf.Given = "f.log.gz", true, "s3://b/", map[string]bool{"from-header": true, "location": true}
+			})}},
+		// Every rule of the flags is checked before anything is read or asked of AWS.
+		{args: []string{"-o", "yaml"}, wantErr: `-o "yaml": want athena, glue, cloudformation, terraform`},
+		{args: []string{"--format", "v5", "--from-header", "f.log.gz"}, wantErr: "give one of --format, --from-header and --flow-log-id"},
+		{args: []string{"--flow-log-id", "fl-1", "--layout", "default"}, wantErr: "--layout comes from the flow log with --flow-log-id; leave it out"},
+		{args: []string{"--flow-log-id", "fl-1", "--per-hour=false"}, wantErr: "--per-hour comes from the flow log with --flow-log-id; leave it out"},
+		{args: []string{"--from-header", ""}, wantErr: "--from-header is empty: give a downloaded .log.gz file or a folder of them"},
+		{args: []string{"--from-header", "f.log.gz", "--database", "select"},
+			wantErr: `--database: database name "select" is a reserved word in Athena, which every statement would have to quote (try "vpc_flow_logs" or "select_logs")`},
+		{args: []string{"--location", "s3://b/", "--file-format", "csv"}, wantErr: `--file-format: unknown file format "csv": want text or parquet`},
+		{args: []string{"--location", "s3://b/", "--layout", "flat"}, wantErr: `--layout: unknown layout "flat": want default or hive`},
+		{args: []string{"--location", "s3://b/", "--since", "last year"}, wantErr: `--since: time "last year": want RFC 3339`},
+		{args: []string{"--location", "s3://b/", "--accounts", "1111", "--regions", "us-east-1"}, wantErr: `account "1111": want 12 digits`},
+		{args: []string{"--accounts", "111122223333", "--regions", "us-east-1"}, wantErr: `location "": want s3://bucket/ or s3://bucket/prefix/`},
+		{args: []string{"extra"}, wantErr: `unknown command "extra" for "ddl"`},
+	})
+}
+
+// TestDDLRunOutputs: each -o of the golden case ddl/testdata/v5-text-hive-hourly
+// prints that case's file; without --since, the projection starts a year
+// before the factory's clock.
+func TestDDLRunOutputs(t *testing.T) {
+	tf := tableFlags{Format: "v5", Location: "s3://b/p/", FileFormat: "text", Layout: "hive", PerHour: true, Accounts: []string{"111122223333"},
+		Regions: []string{"us-east-1", "eu-west-1"}, Since: "2026-01-01", Database: "vpc_logs", Table: "flow_logs_v5", Projection: true}
+	for output, file := range map[string]string{"athena": "table.sql", "glue": "glue.json", "cloudformation": "cfn.yaml", "terraform": "main.tf"} {
+		f, out, errOut := testFactory(t)
+		if err := ddlRun(&DDLOptions{Factory: f, Context: context.Background(), Table: tf, Output: output}); err != nil {
+			t.Fatal(err)
+		}
+		want, err := os.ReadFile("../../ddl/testdata/v5-text-hive-hourly/" + file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != string(want) || errOut.Len() != 0 {
+			t.Errorf("-o %s printed:\n%s\nwant %s; stderr %q", output, out, file, errOut)
+		}
+	}
+	tf.Since, tf.Layout, tf.PerHour = "", "default", false
+	f, out, _ := testFactory(t)
+	if err := ddlRun(&DDLOptions{Factory: f, Context: context.Background(), Table: tf, Output: "athena"}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "  'projection.day.range' = '2025/01/10,NOW',\n"; !strings.Contains(out.String(), want) {
+		t.Errorf("without --since, no %q:\n%s", want, out)
+	}
+}
+
+func TestNewCmdPartitionsAdd(t *testing.T) {
+	testArgv(t, newCmdPartitionsAdd, []argv[PartitionsAddOptions]{
+		{args: []string{"--from", "2026-01-01", "--to", "2026-02-01", "--location", "s3://b/", "--accounts", "111122223333", "--regions", "us-east-1"},
+			want: PartitionsAddOptions{From: "2026-01-01", To: "2026-02-01", Table: tableFlags{Location: "s3://b/", FileFormat: "text", Layout: "default",
+				Accounts: []string{"111122223333"}, Regions: []string{"us-east-1"}, Database: "vpc_flow_logs", Table: "flow_logs",
+				Given: map[string]bool{"location": true}}}},
+		{args: []string{"--location", "s3://b/"}, wantErr: "--from and --to are required"},
+		{args: []string{"--from", "2026-01-01", "--location", "s3://b/"}, wantErr: "--from and --to are required"},
+		{args: []string{"--from", "yesterday", "--to", "2026-02-01", "--location", "s3://b/"}, wantErr: `--from: time "yesterday": want RFC 3339`},
+		{args: []string{"--from", "2026-01-01", "--to", "2026-02-01", "--table", "table", "--location", "s3://b/"},
+			wantErr: `--table: table name "table" is a reserved word in Athena`},
+		{args: []string{"--from", "2026-01-01", "--to", "2026-02-01", "--flow-log-id", "fl-1", "--location", "s3://b/"},
+			wantErr: "--location comes from the flow log with --flow-log-id; leave it out"},
+		{args: []string{"--from", "2026-01-01", "--to", "2026-02-01", "--since", "2026-01-01"}, wantErr: "unknown flag: --since"},
+	})
+}
+
+// TestPartitionsAddRun: the statements on stdout, for each account, region
+// and folder that starts in the range; a Hive layout adds the note on MSCK
+// REPAIR TABLE.
+func TestPartitionsAddRun(t *testing.T) {
+	hive := tableFlags{Location: "s3://b/", FileFormat: "text", Layout: "hive", PerHour: true, Accounts: []string{"111122223333"},
+		Regions: []string{"us-east-1"}, Database: "vpc_flow_logs", Table: "t"}
+	daily := tableFlags{Location: "s3://b/p", FileFormat: "text", Layout: "default", Accounts: []string{"111122223333"},
+		Regions: []string{"us-east-1", "eu-west-1"}, Database: "vpc_flow_logs", Table: "flow_logs"}
+	for _, tc := range []struct {
+		opts PartitionsAddOptions
+		want string
+	}{
+		{PartitionsAddOptions{Table: hive, From: "2026-01-05T22:00:00Z", To: "2026-01-06T01:00:00Z"}, "ALTER TABLE vpc_flow_logs.t ADD IF NOT EXISTS\n" +
+			"  PARTITION (aws_account_id = '111122223333', aws_region = 'us-east-1', year = '2026', month = '01', day = '05', hour = '22') LOCATION 's3://b/AWSLogs/aws-account-id=111122223333/aws-service=vpcflowlogs/aws-region=us-east-1/year=2026/month=01/day=05/hour=22/'\n" +
+			"  PARTITION (aws_account_id = '111122223333', aws_region = 'us-east-1', year = '2026', month = '01', day = '05', hour = '23') LOCATION 's3://b/AWSLogs/aws-account-id=111122223333/aws-service=vpcflowlogs/aws-region=us-east-1/year=2026/month=01/day=05/hour=23/'\n" +
+			"  PARTITION (aws_account_id = '111122223333', aws_region = 'us-east-1', year = '2026', month = '01', day = '06', hour = '00') LOCATION 's3://b/AWSLogs/aws-account-id=111122223333/aws-service=vpcflowlogs/aws-region=us-east-1/year=2026/month=01/day=06/hour=00/';\n" +
+			"\n" + ddl.MSCKNote},
+		{PartitionsAddOptions{Table: daily, From: "2026-01-05", To: "2026-01-07"}, "ALTER TABLE vpc_flow_logs.flow_logs ADD IF NOT EXISTS\n" +
+			"  PARTITION (aws_account_id = '111122223333', aws_region = 'us-east-1', day = '2026/01/05') LOCATION 's3://b/p/AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/01/05/'\n" +
+			"  PARTITION (aws_account_id = '111122223333', aws_region = 'us-east-1', day = '2026/01/06') LOCATION 's3://b/p/AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/01/06/'\n" +
+			"  PARTITION (aws_account_id = '111122223333', aws_region = 'eu-west-1', day = '2026/01/05') LOCATION 's3://b/p/AWSLogs/111122223333/vpcflowlogs/eu-west-1/2026/01/05/'\n" +
+			"  PARTITION (aws_account_id = '111122223333', aws_region = 'eu-west-1', day = '2026/01/06') LOCATION 's3://b/p/AWSLogs/111122223333/vpcflowlogs/eu-west-1/2026/01/06/';\n"},
+	} {
+		f, out, errOut := testFactory(t)
+		opts := tc.opts
+		opts.Factory, opts.Context = f, context.Background()
+		if err := partitionsAddRun(&opts); err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != tc.want || errOut.Len() != 0 {
+			t.Errorf("%s to %s:\n%s\nwant:\n%s\nstderr %q", tc.opts.From, tc.opts.To, out, tc.want, errOut)
+		}
+	}
+	f, out, errOut := testFactory(t)
+	err := partitionsAddRun(&PartitionsAddOptions{Factory: f, Context: context.Background(), Table: daily, From: "2026-01-07", To: "2026-01-05"})
+	if !errors.As(err, new(usageError)) || err.Error() != "partitions: from 2026-01-07T00:00:00Z is not before to 2026-01-05T00:00:00Z" || out.Len() != 0 || errOut.Len() != 0 {
+		t.Errorf("backwards: %v, stdout %q, stderr %q", err, out, errOut)
 	}
 }

@@ -25,6 +25,7 @@ import (
 // DemoOptions are the inputs of flowq demo.
 type DemoOptions struct {
 	Factory *Factory
+	Context context.Context
 	Dir     string // where the sample data lives; default: the user cache folder
 }
 
@@ -42,10 +43,11 @@ sample with every scenario (flowq sample --out DIR) is used as it is; any other 
 refused, so the demo never mixes its files with yours.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Context = cmd.Context()
 			if runF != nil {
 				return runF(opts)
 			}
-			return demoRun(cmd, opts)
+			return demoRun(opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Dir, "dir", "", "sample data folder (default: flowq's cache folder)")
@@ -181,7 +183,7 @@ func incident(t *sample.Truth, value string) string {
 	return ""
 }
 
-func demoRun(cmd *cobra.Command, opts *DemoOptions) error {
+func demoRun(opts *DemoOptions) error {
 	io := opts.Factory.IO
 	dir := opts.Dir
 	if dir == "" {
@@ -191,12 +193,12 @@ func demoRun(cmd *cobra.Command, opts *DemoOptions) error {
 		}
 		dir = filepath.Join(cache, fmt.Sprintf("demo-v1-seed%d", demoSeed))
 	}
-	truth, generated, err := loadOrGenerate(cmd, dir, io.ErrOut)
+	ctx := opts.Context
+	truth, generated, err := loadOrGenerate(ctx, dir, io.ErrOut)
 	if err != nil {
 		return err
 	}
-	ctx := cmd.Context()
-	began := time.Now()
+	began := opts.Factory.Now()
 	if !generated {
 		n, err := countLogFiles(dir)
 		if err != nil {
@@ -229,7 +231,7 @@ func demoRun(cmd *cobra.Command, opts *DemoOptions) error {
 		fmt.Fprintf(out, "  %-19s %s UTC  %s\n", sc.Name, sc.From.Format("Jan 02 15:04"), sc.Description)
 	}
 	fmt.Fprintf(out, "\nTour done in %s. Next: flowq queries list; flowq run NAME --local %s --since 2d --to %s\n",
-		time.Since(began).Round(time.Millisecond), dir, truth.End.Format(time.DateOnly))
+		opts.Factory.Now().Sub(began).Round(time.Millisecond), dir, truth.End.Format(time.DateOnly))
 	return nil
 }
 
@@ -277,7 +279,7 @@ func runDemoStep(ctx context.Context, out io.Writer, tableOpts report.Options, d
 // dir is missing or empty (generated is then true). It never writes into a
 // folder that holds anything else: a folder with files but no flowq sample, or
 // a sample without the incidents the tour looks for, is refused.
-func loadOrGenerate(cmd *cobra.Command, dir string, progress io.Writer) (truth *sample.Truth, generated bool, err error) {
+func loadOrGenerate(ctx context.Context, dir string, progress io.Writer) (truth *sample.Truth, generated bool, err error) {
 	entries, err := os.ReadDir(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) || err == nil && len(entries) == 0:
@@ -286,7 +288,7 @@ func loadOrGenerate(cmd *cobra.Command, dir string, progress io.Writer) (truth *
 		if err != nil {
 			return nil, false, fmt.Errorf("create the demo folder: %w", err)
 		}
-		t, err := sample.Generate(cmd.Context(), dir, sample.Options{Seed: demoSeed, Days: 2})
+		t, err := sample.Generate(ctx, dir, sample.Options{Seed: demoSeed, Days: 2})
 		if err != nil {
 			if created != "" {
 				os.RemoveAll(created)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -10,7 +11,13 @@ import (
 	"github.com/flowq/flowq/flowlog"
 )
 
-func newCmdFormats(f *Factory) *cobra.Command {
+// FormatsListOptions are the inputs of flowq formats.
+type FormatsListOptions struct {
+	Factory *Factory
+}
+
+func newCmdFormats(f *Factory, runF func(*FormatsListOptions) error) *cobra.Command {
+	opts := &FormatsListOptions{Factory: f}
 	cmd := &cobra.Command{
 		Use:   "formats",
 		Short: "List flow-log fields, show a format, detect the formats of files",
@@ -19,14 +26,17 @@ func newCmdFormats(f *Factory) *cobra.Command {
 Presets: ` + strings.Join(flowlog.PresetNames(), ", ") + `.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return formatsListRun(&FormatsShowOptions{Factory: f})
+			if runF != nil {
+				return runF(opts)
+			}
+			return formatsListRun(opts)
 		},
 	}
 	cmd.AddCommand(newCmdFormatsShow(f, nil), newCmdFormatsDetect(f, nil))
 	return cmd
 }
 
-func formatsListRun(opts *FormatsShowOptions) error {
+func formatsListRun(opts *FormatsListOptions) error {
 	out := opts.Factory.IO.Out
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	for _, v := range flowlog.Versions() {
@@ -71,6 +81,9 @@ func newCmdFormatsShow(f *Factory, runF func(*FormatsShowOptions) error) *cobra.
 		ValidArgsFunction: completePreset,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Format = args[0]
+			if _, err := opts.format(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -79,10 +92,19 @@ func newCmdFormatsShow(f *Factory, runF func(*FormatsShowOptions) error) *cobra.
 	}
 }
 
-func formatsShowRun(opts *FormatsShowOptions) error {
+// format parses the argument; a format flowq cannot read is a usage error.
+func (opts *FormatsShowOptions) format() (flowlog.Format, error) {
 	format, err := flowlog.ParseFormat(opts.Format)
 	if err != nil {
-		return usageError{err}
+		return flowlog.Format{}, usageError{err}
+	}
+	return format, nil
+}
+
+func formatsShowRun(opts *FormatsShowOptions) error {
+	format, err := opts.format()
+	if err != nil {
+		return err
 	}
 	out := opts.Factory.IO.Out
 	fmt.Fprintf(out, "version: %d\nfields:  %d\nformat:  %s\n\n", format.Version(), format.Len(), format)
@@ -98,6 +120,7 @@ func formatsShowRun(opts *FormatsShowOptions) error {
 // FormatsDetectOptions are the inputs of flowq formats detect.
 type FormatsDetectOptions struct {
 	Factory *Factory
+	Context context.Context
 	Paths   []string
 }
 
@@ -112,17 +135,18 @@ tree with several formats (several flow logs delivering to one prefix, or a flow
 with other fields) is reported as format drift on stderr.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Context = cmd.Context()
 			opts.Paths = args
 			if runF != nil {
 				return runF(opts)
 			}
-			return formatsDetectRun(cmd, opts)
+			return formatsDetectRun(opts)
 		},
 	}
 }
 
-func formatsDetectRun(cmd *cobra.Command, opts *FormatsDetectOptions) error {
-	d, err := flowlog.Detect(cmd.Context(), opts.Paths)
+func formatsDetectRun(opts *FormatsDetectOptions) error {
+	d, err := flowlog.Detect(opts.Context, opts.Paths)
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,7 @@ import (
 // file per folder and flow log, in the source's layout, with a manifest that
 // limits a second import to the folders whose sources changed.
 func TestImportHelp(t *testing.T) {
-	code, out, _ := runArgs("import", "--help")
+	code, out, _ := runArgs(t, "import", "--help")
 	help := strings.Join(strings.Fields(out), " ")
 	for _, want := range []string{
 		"in the source's folder layout: the records of each folder (day or hour) and flow log go into one Parquet file in that folder",

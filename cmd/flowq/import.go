@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 // ImportOptions are the inputs of flowq import.
 type ImportOptions struct {
 	Factory *Factory
+	Context context.Context
 	Paths   []string
 	To      string
 	Strict  bool
@@ -40,6 +42,7 @@ reason DIR may not be inside an input, nor hold one.`,
   flowq run top-rejected-destinations --local ./flows-parquet --since 1d`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Context = cmd.Context()
 			opts.Paths = args
 			if opts.To == "" {
 				return usageErrorf("--to is required: the folder of the Parquet cache")
@@ -47,7 +50,7 @@ reason DIR may not be inside an input, nor hold one.`,
 			if runF != nil {
 				return runF(opts)
 			}
-			return importRun(cmd, opts)
+			return importRun(opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.To, "to", "", "folder of the Parquet cache")
@@ -55,10 +58,10 @@ reason DIR may not be inside an input, nor hold one.`,
 	return cmd
 }
 
-func importRun(cmd *cobra.Command, opts *ImportOptions) error {
+func importRun(opts *ImportOptions) error {
 	lo := localdb.Options{Strict: opts.Strict, CheckCache: checkCache(opts.Factory)}
-	began := time.Now()
-	st, err := localdb.Import(cmd.Context(), opts.Paths, opts.To, lo)
+	began := opts.Factory.Now()
+	st, err := localdb.Import(opts.Context, opts.Paths, opts.To, lo)
 	if err != nil {
 		return err
 	}
@@ -68,6 +71,6 @@ func importRun(cmd *cobra.Command, opts *ImportOptions) error {
 		removed = fmt.Sprintf(", %d removed (their sources are gone)", st.Removed)
 	}
 	fmt.Fprintf(opts.Factory.IO.Out, "%d file(s): %d converted (%d records), %d copied (already Parquet), %d up to date, %d without records%s; %d bad line(s); %s\n",
-		st.Files, st.Written, st.Records, st.Copied, st.UpToDate, st.Empty, removed, st.BadLineCount, time.Since(began).Round(time.Millisecond))
+		st.Files, st.Written, st.Records, st.Copied, st.UpToDate, st.Empty, removed, st.BadLineCount, opts.Factory.Now().Sub(began).Round(time.Millisecond))
 	return nil
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/flowq/flowq/localdb"
 	"github.com/flowq/flowq/partitions"
 	"github.com/flowq/flowq/queries"
-	"github.com/flowq/flowq/report"
 )
 
 // windowFlags are --from, --to and --since, shared by the commands that read a
@@ -69,21 +68,6 @@ func (w *windowFlags) window(now time.Time) (*partitions.Window, error) {
 		return nil, usageError{err}
 	}
 	return &win, nil
-}
-
-// outputFlag registers -o and returns where its value lands. Its default,
-// auto, is an aligned table on a terminal and stable TSV when piped; an
-// explicit -o table is a table either way.
-func outputFlag(cmd *cobra.Command, target *string) {
-	names := make([]string, len(report.Formats))
-	completions := make([]cobra.Completion, len(report.Formats))
-	for i, f := range report.Formats {
-		names[i] = string(f)
-		completions[i] = cobra.CompletionWithDesc(string(f), report.Descriptions[f])
-	}
-	cmd.Flags().StringVarP(target, "output", "o", string(report.Auto),
-		"output format: "+strings.Join(names, ", ")+" (auto: a table on a terminal, tsv when piped)")
-	cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(completions, cobra.ShellCompDirectiveNoFileComp))
 }
 
 // engineFlags choose the engine a command runs its query on, and configure
@@ -155,12 +139,23 @@ func parseParams(list []string) (map[string]string, error) {
 	return out, nil
 }
 
-// resolveQuery finds a library query, parses its --param values and the
-// window flags: what run and queries render share.
-func resolveQuery(ref string, params []string, wf windowFlags, now time.Time) (*queries.Query, queries.Values, *partitions.Window, error) {
+// lookupQuery finds a library query by name or name@version; one the library
+// does not hold is a usage error.
+func lookupQuery(ref string) (*queries.Query, error) {
 	q, err := queries.Default().Get(ref)
 	if err != nil {
-		return nil, nil, nil, usageError{err}
+		return nil, usageError{err}
+	}
+	return q, nil
+}
+
+// resolveQuery finds a library query, parses its --param values and the
+// window flags: what run and queries render share. Its errors are usage
+// errors; nothing is read.
+func resolveQuery(ref string, params []string, wf windowFlags, now time.Time) (*queries.Query, queries.Values, *partitions.Window, error) {
+	q, err := lookupQuery(ref)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	given, err := parseParams(params)
 	if err != nil {

@@ -3,11 +3,16 @@
 package main
 
 import (
+	"context"
 	"os"
+	"os/signal"
 
 	"github.com/flowq/flowq/internal/iostreams"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], iostreams.System()))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], newFactory(iostreams.System()))
+	stop()
+	os.Exit(code)
 }

@@ -12,7 +12,7 @@ import (
 // output is never cut.
 func TestRunOutputFormats(t *testing.T) {
 	dir := t.TempDir()
-	if code, _, errOut := runArgs("sample", "--out", dir, "--records", "2000", "--scenario", "port-scan,ssh-rejected"); code != 0 {
+	if code, _, errOut := runArgs(t, "sample", "--out", dir, "--records", "2000", "--scenario", "port-scan,ssh-rejected"); code != 0 {
 		t.Fatal(errOut)
 	}
 	const tsv = "dstaddr\trejects\tpackets\tsources_approx\tfirst_seen\tlast_seen\n" +

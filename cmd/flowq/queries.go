@@ -11,7 +11,8 @@ import (
 	"github.com/flowq/flowq/queries"
 )
 
-func newCmdQueries(f *Factory) *cobra.Command {
+func newCmdQueries(f *Factory, runF func(*QueriesListOptions) error) *cobra.Command {
+	opts := &QueriesListOptions{Factory: f, Library: queries.Default}
 	cmd := &cobra.Command{
 		Use:   "queries",
 		Short: "List, show and render the query library",
@@ -19,30 +20,44 @@ func newCmdQueries(f *Factory) *cobra.Command {
 name@version. A published version never changes; pin one with NAME@VERSION.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return queriesListRun(&QueriesOptions{Factory: f})
+			if runF != nil {
+				return runF(opts)
+			}
+			return queriesListRun(opts)
 		},
 	}
-	list := &cobra.Command{
-		Use:   "list",
-		Short: "List the newest version of each query (--all: every version)",
-		Args:  cobra.NoArgs,
-	}
-	listOpts := &QueriesOptions{Factory: f}
-	list.Flags().BoolVar(&listOpts.All, "all", false, "list every published version")
-	list.RunE = func(cmd *cobra.Command, args []string) error { return queriesListRun(listOpts) }
-	cmd.AddCommand(list, newCmdQueriesShow(f, nil), newCmdQueriesRender(f, nil))
+	cmd.AddCommand(newCmdQueriesList(f, nil), newCmdQueriesShow(f, nil), newCmdQueriesRender(f, nil))
 	return cmd
 }
 
-// QueriesOptions are the inputs of flowq queries list and show.
-type QueriesOptions struct {
+// QueriesListOptions are the inputs of flowq queries list (and of flowq
+// queries, which lists the newest versions).
+type QueriesListOptions struct {
 	Factory *Factory
 	All     bool
-	Query   string
+	// Library is the library to list: queries.Default unless a test sets it.
+	Library func() *queries.Library
 }
 
-func queriesListRun(opts *QueriesOptions) error {
-	lib := queries.Default()
+func newCmdQueriesList(f *Factory, runF func(*QueriesListOptions) error) *cobra.Command {
+	opts := &QueriesListOptions{Factory: f, Library: queries.Default}
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the newest version of each query (--all: every version)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return queriesListRun(opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.All, "all", false, "list every published version")
+	return cmd
+}
+
+func queriesListRun(opts *QueriesListOptions) error {
+	lib := opts.Library()
 	list := lib.Latest()
 	if opts.All {
 		list = lib.All()
@@ -54,8 +69,14 @@ func queriesListRun(opts *QueriesOptions) error {
 	return tw.Flush()
 }
 
-func newCmdQueriesShow(f *Factory, runF func(*QueriesOptions) error) *cobra.Command {
-	opts := &QueriesOptions{Factory: f}
+// QueriesShowOptions are the inputs of flowq queries show.
+type QueriesShowOptions struct {
+	Factory *Factory
+	Query   string // name or name@version
+}
+
+func newCmdQueriesShow(f *Factory, runF func(*QueriesShowOptions) error) *cobra.Command {
+	opts := &QueriesShowOptions{Factory: f}
 	return &cobra.Command{
 		Use:               "show NAME[@VERSION]",
 		Short:             "Show a query: what it answers, its parameters, the fields it needs and its SQL",
@@ -63,6 +84,9 @@ func newCmdQueriesShow(f *Factory, runF func(*QueriesOptions) error) *cobra.Comm
 		ValidArgsFunction: completeQuery,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Query = args[0]
+			if _, err := lookupQuery(opts.Query); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -71,10 +95,10 @@ func newCmdQueriesShow(f *Factory, runF func(*QueriesOptions) error) *cobra.Comm
 	}
 }
 
-func queriesShowRun(opts *QueriesOptions) error {
-	q, err := queries.Default().Get(opts.Query)
+func queriesShowRun(opts *QueriesShowOptions) error {
+	q, err := lookupQuery(opts.Query)
 	if err != nil {
-		return usageError{err}
+		return err
 	}
 	out := opts.Factory.IO.Out
 	fmt.Fprintf(out, "%s  %s\n\n%s\n\nTags:   %s\nFields: %s\n", q.Ref(), q.Title, q.Description,
@@ -116,6 +140,9 @@ ExecutionParameters. The partition predicate follows --layout and --per-hour.`,
 		ValidArgsFunction: completeQuery,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Query = args[0]
+			if _, _, err := opts.render(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -134,23 +161,33 @@ ExecutionParameters. The partition predicate follows --layout and --per-hour.`,
 	return cmd
 }
 
-func queriesRenderRun(opts *QueriesRenderOptions) error {
+// render resolves the flags into the query and what to render it with; its
+// errors are the usage rules, which RunE applies.
+func (opts *QueriesRenderOptions) render() (*queries.Query, queries.RenderOptions, error) {
 	dialect, err := queries.ParseDialect(opts.Engine)
 	if err != nil {
-		return usageError{err}
+		return nil, queries.RenderOptions{}, usageError{err}
 	}
 	layout, err := partitions.ParseLayout(opts.Layout, opts.PerHour)
 	if err != nil {
-		return usageError{err}
+		return nil, queries.RenderOptions{}, usageError{err}
 	}
 	if err := queries.CheckTable(dialect, opts.Table); err != nil {
-		return usageErrorf("--table: %v", err)
+		return nil, queries.RenderOptions{}, usageErrorf("--table: %v", err)
 	}
 	q, vals, w, err := resolveQuery(opts.Query, opts.Params, opts.Window, opts.Factory.Now())
 	if err != nil {
+		return nil, queries.RenderOptions{}, err
+	}
+	return q, queries.RenderOptions{Dialect: dialect, Table: opts.Table, Layout: layout, Window: w, Params: vals}, nil
+}
+
+func queriesRenderRun(opts *QueriesRenderOptions) error {
+	q, ro, err := opts.render()
+	if err != nil {
 		return err
 	}
-	r, err := q.Render(queries.RenderOptions{Dialect: dialect, Table: opts.Table, Layout: layout, Window: w, Params: vals})
+	r, err := q.Render(ro)
 	if err != nil {
 		return err
 	}
@@ -159,8 +196,8 @@ func queriesRenderRun(opts *QueriesRenderOptions) error {
 		return err
 	}
 	out := opts.Factory.IO.Out
-	fmt.Fprintf(out, "-- %s for %s; query SHA-256 %s; rendered SQL SHA-256 %s\n", q.Ref(), dialect.Name(), q.SourceSHA256(), r.SHA256())
-	if w == nil {
+	fmt.Fprintf(out, "-- %s for %s; query SHA-256 %s; rendered SQL SHA-256 %s\n", q.Ref(), ro.Dialect.Name(), q.SourceSHA256(), r.SHA256())
+	if ro.Window == nil {
 		fmt.Fprintln(out, "-- no time window: every partition is read (give --from/--to or --since)")
 	}
 	fmt.Fprint(out, r.SQL)

@@ -2,13 +2,12 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/flowq/flowq/internal/iostreams"
 )
 
 // readmeFailures are the README's commands that show an error on purpose
@@ -30,12 +29,13 @@ var readmeNeedsAWS = map[string]bool{}
 // TestReadmeCommands runs every flowq command of the README's code blocks, in
 // order, in-process, as a reader would paste them: sample data is generated
 // by the README's own flowq sample command, with its /tmp/ paths moved to a
-// temporary folder (and the cache folder with them), and each command must
-// exit 0. A run that finds no row fails too: the tour must show something.
+// temporary folder, and each command must exit 0. The commands share one
+// test factory, and so one cache folder (demo's data, the verified files), as
+// they would one user's. A run that finds no row fails too: the tour must show
+// something.
 func TestReadmeCommands(t *testing.T) {
 	tmp := t.TempDir()
-	t.Setenv("XDG_CACHE_HOME", filepath.Join(tmp, "cache")) // demo's data and the verified-files cache
-	t.Setenv("HOME", filepath.Join(tmp, "home"))
+	f, out, errOut := testFactory(t)
 	lines := readmeCommands(t, "../../README.md")
 	if len(lines) < 15 {
 		t.Fatalf("found %d flowq commands in the README; the extraction is broken", len(lines))
@@ -64,8 +64,9 @@ func TestReadmeCommands(t *testing.T) {
 		for i, a := range args {
 			args[i] = strings.ReplaceAll(a, "/tmp/", tmp+"/")
 		}
-		io, _, out, errOut := iostreams.Test()
-		code := run(args, io)
+		out.Reset()
+		errOut.Reset()
+		code := run(context.Background(), args, f)
 		if want, ok := readmeFailures[key]; ok {
 			if code != want.code || errOut.String() != want.stderr {
 				t.Errorf("%s: exit %d, stderr %q; want %d %q", line, code, errOut, want.code, want.stderr)

@@ -4,17 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/signal"
-	"path/filepath"
 	"strings"
-	"time"
 
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/spf13/cobra"
-
-	"github.com/flowq/flowq/athenadb"
-	"github.com/flowq/flowq/internal/iostreams"
 )
 
 // Exit codes, listed in the root help.
@@ -25,41 +17,6 @@ const (
 	exitNoData    = 3
 	exitCancelled = 130
 )
-
-// Factory holds what commands need from the outside world. Fields are funcs or
-// values set once in newFactory; tests build their own.
-type Factory struct {
-	IO       *iostreams.IOStreams
-	Now      func() time.Time
-	CacheDir func() (string, error)
-	// EC2 builds an EC2 client from the standard AWS configuration (profile,
-	// environment, SSO) when a command first needs one.
-	EC2 func(ctx context.Context) (*athenadb.EC2, error)
-}
-
-func newFactory(io *iostreams.IOStreams) *Factory {
-	return &Factory{
-		IO:  io,
-		Now: time.Now,
-		CacheDir: func() (string, error) {
-			d, err := os.UserCacheDir()
-			if err != nil {
-				return "", fmt.Errorf("find a cache folder: %w", err)
-			}
-			return filepath.Join(d, "flowq"), nil
-		},
-		EC2: func(ctx context.Context) (*athenadb.EC2, error) {
-			cfg, err := config.LoadDefaultConfig(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("load AWS configuration: %w", err)
-			}
-			if cfg.Region == "" {
-				return nil, fmt.Errorf("no AWS region: set AWS_REGION or a profile's region")
-			}
-			return athenadb.NewEC2(cfg), nil
-		},
-	}
-}
 
 // usageError is a mistake in the command line: it is shown with a hint to --help.
 type usageError struct{ err error }
@@ -93,13 +50,13 @@ func newRootCmd(f *Factory) *cobra.Command {
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
 	root.SetIn(f.IO.In)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(
 		newCmdVersion(f, nil),
-		newCmdFormats(f),
+		newCmdFormats(f, nil),
 		newCmdSample(f, nil),
 		newCmdDemo(f, nil),
-		newCmdQueries(f),
+		newCmdQueries(f, nil),
 		newCmdRun(f, nil),
 		newCmdSQL(f, nil),
 		newCmdImport(f, nil),
@@ -109,11 +66,12 @@ func newRootCmd(f *Factory) *cobra.Command {
 	return root
 }
 
-// run executes the command line and maps the outcome to an exit code.
-func run(args []string, io *iostreams.IOStreams) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	root := newRootCmd(newFactory(io))
+// run executes the command line with the factory main built (tests pass their
+// own) and maps the outcome to an exit code. Cancelling ctx cancels the
+// command.
+func run(ctx context.Context, args []string, f *Factory) int {
+	io := f.IO
+	root := newRootCmd(f)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	switch {

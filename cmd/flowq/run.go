@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -12,11 +13,12 @@ import (
 // RunOptions are the inputs of flowq run.
 type RunOptions struct {
 	Factory *Factory
+	Context context.Context
 	Query   string // name or name@version
 	Engine  engineFlags
 	Window  windowFlags
 	Params  []string // NAME=VALUE
-	Output  string
+	Output  report.Format
 }
 
 func newCmdRun(f *Factory, runF func(*RunOptions) error) *cobra.Command {
@@ -34,17 +36,15 @@ name@version, the SQL's SHA-256, the parameters, the engine, the files read and 
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: completeQuery,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Context = cmd.Context()
 			opts.Query = args[0]
-			if err := opts.Engine.check(); err != nil {
+			if err := opts.check(); err != nil {
 				return err
-			}
-			if _, err := report.ParseFormat(opts.Output); err != nil {
-				return usageError{err}
 			}
 			if runF != nil {
 				return runF(opts)
 			}
-			return runRun(cmd, opts)
+			return runRun(opts)
 		},
 	}
 	opts.Engine.register(cmd)
@@ -55,24 +55,32 @@ name@version, the SQL's SHA-256, the parameters, the engine, the files read and 
 	return cmd
 }
 
-func runRun(cmd *cobra.Command, opts *RunOptions) error {
+// check applies the usage rules: an engine, a query of the library, its
+// parameters and the window. runRun resolves them again; nothing is read.
+func (opts *RunOptions) check() error {
+	if err := opts.Engine.check(); err != nil {
+		return err
+	}
+	_, _, _, err := resolveQuery(opts.Query, opts.Params, opts.Window, opts.Factory.Now())
+	return err
+}
+
+func runRun(opts *RunOptions) error {
 	q, vals, w, err := resolveQuery(opts.Query, opts.Params, opts.Window, opts.Factory.Now())
 	if err != nil {
 		return err
 	}
-	ctx := cmd.Context()
-	eng, err := opts.Engine.open(ctx, opts.Factory, w)
+	eng, err := opts.Engine.open(opts.Context, opts.Factory, w)
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
-	res, err := queries.Run(ctx, eng, q, vals)
+	res, err := queries.Run(opts.Context, eng, q, vals)
 	reportData(opts.Factory.IO.ErrOut, eng, opts.Engine.Strict)
 	if err != nil {
 		return err
 	}
-	format, _ := report.ParseFormat(opts.Output)
-	if err := report.Write(opts.Factory.IO.Out, format, res, opts.Factory.IO.IsStdoutTTY()); err != nil {
+	if err := report.Write(opts.Factory.IO.Out, opts.Output, res, opts.Factory.IO.IsStdoutTTY()); err != nil {
 		return err
 	}
 	fmt.Fprintln(opts.Factory.IO.ErrOut, summary(res))

@@ -1,45 +1,75 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
-	"reflect"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/flowq/flowq/partitions"
+	"github.com/flowq/flowq/report"
 )
 
 func TestNewCmdRun(t *testing.T) {
-	tests := []struct {
-		args    []string
-		want    RunOptions
-		wantErr string
-	}{
+	testArgv(t, newCmdRun, []argv[RunOptions]{
 		{args: []string{"rejects-on-port@1", "--local", "a", "--local", "b,c", "--since", "2h", "-p", "port=22", "--param", "protocol=udp", "-o", "json"},
 			want: RunOptions{Query: "rejects-on-port@1", Engine: engineFlags{Local: []string{"a", "b,c"}}, Window: windowFlags{Since: "2h"},
 				Params: []string{"port=22", "protocol=udp"}, Output: "json"}},
 		{args: []string{"x"}, wantErr: "--local is required"},
 		{args: []string{"x", "--local", "a", "-o", "xml"}, wantErr: `output format "xml"`},
 		{args: []string{"--local", "a"}, wantErr: "accepts 1 arg(s), received 0"},
-	}
-	for _, tt := range tests {
-		f, _, _ := testFactory(t)
-		var got *RunOptions
-		err := execute(t, newCmdRun(f, func(o *RunOptions) error { got = o; return nil }), tt.args...)
-		if tt.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("%v: error %v, want %q", tt.args, err, tt.wantErr)
-			}
-			continue
-		}
-		if err != nil {
+		// -o is checked as the command line is parsed, before the arguments;
+		// md is report's other name for markdown.
+		{args: []string{"-o", "xml"}, wantErr: `output format "xml": want auto, table, tsv, csv, json, jsonl or markdown`},
+		{args: []string{"one-way-flows", "--local", "a", "-o", "md"},
+			want: RunOptions{Query: "one-way-flows", Engine: engineFlags{Local: []string{"a"}}, Output: "markdown"}},
+		// The query, its parameters and the window are checked before running.
+		{args: []string{"nope", "--local", "a"}, wantErr: "no query named nope (flowq queries list shows them)"},
+		{args: []string{"rejects-on-port", "--local", "a", "-p", "port=99999"}, wantErr: `rejects-on-port@1: parameter port: "99999" is not a port (0-65535)`},
+		{args: []string{"rejects-on-port", "--local", "a", "-p", "port"}, wantErr: `--param "port": want NAME=VALUE`},
+		{args: []string{"one-way-flows", "--local", "a", "--from", "2026-01-05"}, wantErr: "--from needs --to (or use --since)"},
+		{args: []string{"one-way-flows", "--local", "a", "--since", "2h", "--from", "2026-01-05"}, wantErr: "--since and --from both set the start: give one"},
+	})
+}
+
+// TestRunRun: the result on stdout, a table on a terminal and TSV when piped;
+// what was read, and that the limit cut the result, on stderr. A window up to
+// now ends at the factory's clock.
+func TestRunRun(t *testing.T) {
+	dir := sampleDir(t, "--records", "500", "--scenario", "icmp")
+	const tsv = "dstaddr\trejects\tpackets\tsources_approx\tfirst_seen\tlast_seen\n" +
+		"10.0.2.18\t6\t6\t5\t2026-01-05T17:35:39Z\t2026-01-05T22:09:49Z\n" +
+		"10.0.1.205\t5\t20\t1\t2026-01-05T19:17:00Z\t2026-01-05T19:21:03Z\n" +
+		"10.0.2.21\t5\t5\t5\t2026-01-05T19:33:11Z\t2026-01-05T23:43:32Z\n"
+	const table = "DSTADDR     REJECTS  PACKETS  SOURCES_APPROX  FIRST_SEEN            LAST_SEEN\n" +
+		"10.0.2.18   6        6        5               2026-01-05T17:35:39Z  2026-01-05T22:09:49Z\n" +
+		"10.0.1.205  5        20       1               2026-01-05T19:17:00Z  2026-01-05T19:21:03Z\n" +
+		"10.0.2.21   5        5        5               2026-01-05T19:33:11Z  2026-01-05T23:43:32Z\n"
+	const summary = "top-rejected-destinations@2: 3 row(s) from 288 file(s) in ELAPSED; more rows matched: cut at the query's limit of 3 (pass -p limit=N for up to N)\n"
+	for _, tty := range []bool{false, true} {
+		f, out, errOut := testFactory(t)
+		f.IO.SetStdoutTTY(tty)
+		f.IO.SetTerminalWidth(120)
+		opts := &RunOptions{Factory: f, Context: context.Background(), Query: "top-rejected-destinations", Engine: engineFlags{Local: []string{dir}},
+			Params: []string{"limit=3"}, Output: report.Auto}
+		if err := runRun(opts); err != nil {
 			t.Fatal(err)
 		}
-		got.Factory = nil
-		if !reflect.DeepEqual(*got, tt.want) {
-			t.Errorf("%v:\n got %+v\nwant %+v", tt.args, *got, tt.want)
+		want := map[bool]string{false: tsv, true: table}[tty]
+		if out.String() != want || withoutElapsed(errOut.String()) != summary {
+			t.Errorf("tty %v: stdout:\n%s\nwant:\n%s\nstderr %q, want %q", tty, out, want, errOut, summary)
 		}
+	}
+
+	f, out, errOut := testFactory(t)
+	opts := &RunOptions{Factory: f, Context: context.Background(), Query: "one-way-flows", Engine: engineFlags{Local: []string{dir}},
+		Window: windowFlags{Since: "2h"}, Output: report.Auto}
+	err := runRun(opts)
+	want := "no file can hold records of 2026-01-09T22:00:00Z to 2026-01-10T00:00:00Z; the 288 files found run from 2026-01-05T00:00:00Z to 2026-01-05T23:55:00Z"
+	if !errors.As(err, new(noDataError)) || err.Error() != want || out.Len() != 0 || errOut.Len() != 0 {
+		t.Errorf("--since 2h: %v, stdout %q, stderr %q; want %q", err, out, errOut, want)
 	}
 }
 
@@ -77,18 +107,18 @@ func TestRunLayouts(t *testing.T) {
 		if l.PerHour {
 			args = append(args, "--per-hour")
 		}
-		if code, _, errOut := runArgs(args...); code != 0 {
+		if code, _, errOut := runArgs(t, args...); code != 0 {
 			t.Fatal(errOut)
 		}
 		dirs = append(dirs, dir)
 	}
 	cache := t.TempDir()
-	code, out, errOut := runArgs("import", dirs[len(dirs)-1], "--to", cache)
+	code, out, errOut := runArgs(t, "import", dirs[len(dirs)-1], "--to", cache)
 	if code != 0 || !strings.HasPrefix(out, "288 file(s): 24 converted (") {
 		t.Fatalf("import: %d %s %s", code, out, errOut)
 	}
 	for _, dir := range append(dirs, cache) {
-		code, out, errOut := runArgs("run", "top-rejected-destinations", "--local", dir, "--from", "2026-01-05T02:00", "--to", "2026-01-05T12:00", "-o", "json")
+		code, out, errOut := runArgs(t, "run", "top-rejected-destinations", "--local", dir, "--from", "2026-01-05T02:00", "--to", "2026-01-05T12:00", "-o", "json")
 		if code != 0 {
 			t.Fatalf("%s: %s", dir, errOut)
 		}
@@ -125,7 +155,7 @@ func TestRunLayouts(t *testing.T) {
 
 func TestRunErrors(t *testing.T) {
 	dir := t.TempDir()
-	if code, _, errOut := runArgs("sample", "--out", dir, "--records", "500", "--scenario", "icmp"); code != 0 {
+	if code, _, errOut := runArgs(t, "sample", "--out", dir, "--records", "500", "--scenario", "icmp"); code != 0 {
 		t.Fatal(errOut)
 	}
 	for _, tc := range []struct {
@@ -141,7 +171,7 @@ func TestRunErrors(t *testing.T) {
 			"flowq: no file can hold records of 2025-01-01T00:00:00Z to 2025-01-02T00:00:00Z; the 288 files found run from 2026-01-05T00:00:00Z to 2026-01-05T23:55:00Z\n"},
 		{[]string{"run", "one-way-flows", "--local", t.TempDir()}, 3, "flowq: no flow-log files (.log.gz, .log.parquet) under "},
 	} {
-		code, _, errOut := runArgs(tc.args...)
+		code, _, errOut := runArgs(t, tc.args...)
 		first, _, _ := strings.Cut(errOut, "Run 'flowq")
 		if code != tc.code || !strings.HasPrefix(first, tc.want) {
 			t.Errorf("%v: exit %d, stderr %q; want %d %q", tc.args, code, errOut, tc.code, tc.want)
@@ -150,22 +180,22 @@ func TestRunErrors(t *testing.T) {
 }
 
 func TestQueriesCommands(t *testing.T) {
-	code, out, _ := runArgs("queries", "list")
+	code, out, _ := runArgs(t, "queries", "list")
 	if code != 0 || !strings.Contains(out, "top-rejected-destinations@2  rca,security    Top rejected destinations\n") {
 		t.Errorf("list: %d %q", code, out)
 	}
-	code, out, _ = runArgs("queries", "show", "rejects-on-port@1")
+	code, out, _ = runArgs(t, "queries", "show", "rejects-on-port@1")
 	if code != 0 || !strings.Contains(out, "  port      port      required     the destination port\n") ||
 		!strings.Contains(out, "  protocol  protocol  default tcp  the IP protocol, by name or number\n") {
 		t.Errorf("show: %d\n%s", code, out)
 	}
-	code, out, _ = runArgs("queries", "render", "rejects-on-port", "--engine", "athena", "-p", "port=22",
+	code, out, _ = runArgs(t, "queries", "render", "rejects-on-port", "--engine", "athena", "-p", "port=22",
 		"--from", "2026-01-05T10:00", "--to", "2026-01-05T11:00", "--table", "vpc.flow_logs")
 	if code != 0 || !strings.Contains(out, "FROM vpc.flow_logs\n") || !strings.Contains(out, "AND dstport = ?\n") ||
 		!strings.HasSuffix(out, "-- parameters: 22, 6, '2026/01/05', 1767607200, 1767610800\n") {
 		t.Errorf("render: %d\n%s", code, out)
 	}
-	if code, _, errOut := runArgs("queries", "render", "rejects-on-port", "-p", "port=22", "--table", "x; DROP TABLE y"); code != exitUsage ||
+	if code, _, errOut := runArgs(t, "queries", "render", "rejects-on-port", "-p", "port=22", "--table", "x; DROP TABLE y"); code != exitUsage ||
 		!strings.Contains(errOut, `table "x; DROP TABLE y": want a name`) {
 		t.Errorf("bad table: %d %s", code, errOut)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 // SampleOptions are the inputs of flowq sample.
 type SampleOptions struct {
 	Factory   *Factory
+	Context   context.Context
 	Out       string
 	Days      int
 	Start     string
@@ -44,13 +46,17 @@ Scenarios:
   flowq sample --out /tmp/flows --scenario port-scan,ssh-rejected --seed 7`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Context = cmd.Context()
 			if opts.Out == "" {
 				return usageErrorf("--out is required")
+			}
+			if _, err := opts.sampleOptions(); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(opts)
 			}
-			return sampleRun(cmd, opts)
+			return sampleRun(opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -78,7 +84,8 @@ func scenarioHelp() string {
 	return b.String()
 }
 
-// sampleOptions turns flags into the library's options.
+// sampleOptions turns flags into the library's options; its errors are the
+// usage rules, which RunE applies before anything is written.
 func (opts *SampleOptions) sampleOptions() (sample.Options, error) {
 	start, err := time.Parse(time.DateOnly, opts.Start)
 	if err != nil {
@@ -110,7 +117,7 @@ func (opts *SampleOptions) sampleOptions() (sample.Options, error) {
 	return so, nil
 }
 
-func sampleRun(cmd *cobra.Command, opts *SampleOptions) error {
+func sampleRun(opts *SampleOptions) error {
 	so, err := opts.sampleOptions()
 	if err != nil {
 		return err
@@ -120,7 +127,7 @@ func sampleRun(cmd *cobra.Command, opts *SampleOptions) error {
 		return fmt.Errorf("create the output folder: %w", err)
 	}
 	began := opts.Factory.Now()
-	truth, err := sample.Generate(cmd.Context(), opts.Out, so)
+	truth, err := sample.Generate(opts.Context, opts.Out, so)
 	if err != nil {
 		// A folder this run created holds nothing but a partial sample.
 		if created != "" {

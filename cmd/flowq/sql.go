@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -14,10 +15,11 @@ import (
 // SQLOptions are the inputs of flowq sql.
 type SQLOptions struct {
 	Factory *Factory
+	Context context.Context
 	Query   string
 	Engine  engineFlags
 	Window  windowFlags
-	Output  string
+	Output  report.Format
 }
 
 func newCmdSQL(f *Factory, runF func(*SQLOptions) error) *cobra.Command {
@@ -36,17 +38,15 @@ installed or loaded, no setting changed. Anything else is refused (exit 2).`,
 		Example: `  flowq sql "SELECT dstaddr, count(*) FROM flow_logs WHERE action = 'REJECT' GROUP BY 1 ORDER BY 2 DESC LIMIT 5" --local ./flows`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Context = cmd.Context()
 			opts.Query = args[0]
-			if err := opts.Engine.check(); err != nil {
+			if err := opts.check(); err != nil {
 				return err
-			}
-			if _, err := report.ParseFormat(opts.Output); err != nil {
-				return usageError{err}
 			}
 			if runF != nil {
 				return runF(opts)
 			}
-			return sqlRun(cmd, opts)
+			return sqlRun(opts)
 		},
 	}
 	opts.Engine.register(cmd)
@@ -55,18 +55,27 @@ installed or loaded, no setting changed. Anything else is refused (exit 2).`,
 	return cmd
 }
 
-func sqlRun(cmd *cobra.Command, opts *SQLOptions) error {
+// check applies the usage rules: an engine and the window. Whether the SQL
+// only reads is the engine's to say.
+func (opts *SQLOptions) check() error {
+	if err := opts.Engine.check(); err != nil {
+		return err
+	}
+	_, err := opts.Window.window(opts.Factory.Now())
+	return err
+}
+
+func sqlRun(opts *SQLOptions) error {
 	w, err := opts.Window.window(opts.Factory.Now())
 	if err != nil {
 		return err
 	}
-	ctx := cmd.Context()
-	eng, err := opts.Engine.open(ctx, opts.Factory, w)
+	eng, err := opts.Engine.open(opts.Context, opts.Factory, w)
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
-	res, err := queries.RunSQL(ctx, eng, opts.Query)
+	res, err := queries.RunSQL(opts.Context, eng, opts.Query)
 	reportData(opts.Factory.IO.ErrOut, eng, opts.Engine.Strict)
 	if errors.As(err, new(*localdb.ReadOnlyError)) {
 		return usageError{err}
@@ -74,8 +83,7 @@ func sqlRun(cmd *cobra.Command, opts *SQLOptions) error {
 	if err != nil {
 		return fmt.Errorf("query: %w", err)
 	}
-	format, _ := report.ParseFormat(opts.Output)
-	if err := report.Write(opts.Factory.IO.Out, format, res, opts.Factory.IO.IsStdoutTTY()); err != nil {
+	if err := report.Write(opts.Factory.IO.Out, opts.Output, res, opts.Factory.IO.IsStdoutTTY()); err != nil {
 		return err
 	}
 	fmt.Fprintln(opts.Factory.IO.ErrOut, summary(res))

@@ -53,3 +53,11 @@ func TestVersionRun(t *testing.T) {
 		t.Errorf("got %q, want %q", out, want)
 	}
 }
+
+func TestNewCmdVersion(t *testing.T) {
+	testArgv(t, newCmdVersion, []argv[VersionOptions]{
+		{args: []string{}},
+		{args: []string{"--short"}, wantErr: "unknown flag: --short"},
+		{args: []string{"1"}, wantErr: `unknown command "1" for "version"`},
+	})
+}

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"errors"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/flowq/flowq/partitions"
+	"github.com/flowq/flowq/queries"
+)
+
+func TestNewCmdQueriesList(t *testing.T) {
+	for _, newCmd := range []func(*Factory, func(*QueriesListOptions) error) *cobra.Command{newCmdQueries, newCmdQueriesList} {
+		testArgv(t, newCmd, []argv[QueriesListOptions]{
+			{args: []string{}},
+			{args: []string{"top"}, wantErr: `unknown command "top" for "`},
+		})
+	}
+	testArgv(t, newCmdQueriesList, []argv[QueriesListOptions]{{args: []string{"--all"}, want: QueriesListOptions{All: true}}})
+	testArgv(t, newCmdQueries, []argv[QueriesListOptions]{{args: []string{"--all"}, wantErr: "unknown flag: --all"}})
+}
+
+// TestQueriesListRun lists a library of its own: the newest version of each
+// query, or every version with All.
+func TestQueriesListRun(t *testing.T) {
+	query := func(name, version, title, tags string) *fstest.MapFile {
+		return &fstest.MapFile{Data: []byte("-- name: " + name + "\n-- version: " + version + "\n-- title: " + title +
+			"\n-- description: A query.\n-- tags: " + tags + "\n-- fields: srcaddr\nSELECT srcaddr FROM {{table}}\n")}
+	}
+	lib, err := queries.Load(fstest.MapFS{
+		"talkers@1.sql":          query("talkers", "1", "Top talkers", "rca"),
+		"talkers@2.sql":          query("talkers", "2", "Top talkers, by bytes", "rca,cost"),
+		"rejected-sources@1.sql": query("rejected-sources", "1", "Rejected sources", "security"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		all  bool
+		want string
+	}{
+		{false, "rejected-sources@1  security  Rejected sources\ntalkers@2           rca,cost  Top talkers, by bytes\n"},
+		{true, "rejected-sources@1  security  Rejected sources\ntalkers@1           rca       Top talkers\ntalkers@2           rca,cost  Top talkers, by bytes\n"},
+	} {
+		f, out, errOut := testFactory(t)
+		if err := queriesListRun(&QueriesListOptions{Factory: f, All: tc.all, Library: func() *queries.Library { return lib }}); err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != tc.want || errOut.Len() != 0 {
+			t.Errorf("all=%v: stdout %q, stderr %q; want %q", tc.all, out, errOut, tc.want)
+		}
+	}
+}
+
+func TestNewCmdQueriesShow(t *testing.T) {
+	testArgv(t, newCmdQueriesShow, []argv[QueriesShowOptions]{
+		{args: []string{"rejects-on-port@1"}, want: QueriesShowOptions{Query: "rejects-on-port@1"}},
+		{args: []string{"rejects-on-port"}, want: QueriesShowOptions{Query: "rejects-on-port"}},
+		{args: []string{}, wantErr: "accepts 1 arg(s), received 0"},
+		{args: []string{"nope"}, wantErr: "no query named nope (flowq queries list shows them)"},
+		{args: []string{"rejects-on-port@9"}, wantErr: "rejects-on-port has no version 9 (it has 1)"},
+	})
+}
+
+// TestQueriesShowRun: a query's title, description, tags, fields and
+// parameters, then its SHA-256 and SQL (the library's, as published).
+func TestQueriesShowRun(t *testing.T) {
+	f, out, errOut := testFactory(t)
+	if err := queriesShowRun(&QueriesShowOptions{Factory: f, Query: "rejects-on-port@1"}); err != nil {
+		t.Fatal(err)
+	}
+	q, err := queries.Default().Get("rejects-on-port@1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `rejects-on-port@1  Rejected connections to a port
+
+Who was refused on one destination port (TCP unless another protocol is given), per destination and interface: rejected records, distinct sources, packets and when. Answers "is the security group or network ACL blocking port N?".
+
+Tags:   rca, security
+Fields: interface-id, srcaddr, dstaddr, dstport, protocol, packets, start, end, action
+
+Parameters:
+  port      port      required     the destination port
+  protocol  protocol  default tcp  the IP protocol, by name or number
+
+SHA-256: ` + q.SourceSHA256() + "\n\n" + q.SQL + "\n"
+	if out.String() != want || errOut.Len() != 0 {
+		t.Errorf("stdout:\n%s\nwant:\n%s\nstderr %q", out, want, errOut)
+	}
+	f, out, _ = testFactory(t)
+	if err := queriesShowRun(&QueriesShowOptions{Factory: f, Query: "top_rejected"}); !errors.As(err, new(usageError)) || out.Len() != 0 {
+		t.Errorf("unknown query: %v, stdout %q", err, out)
+	}
+}
+
+func TestNewCmdQueriesRender(t *testing.T) {
+	testArgv(t, newCmdQueriesRender, []argv[QueriesRenderOptions]{
+		{args: []string{"rejects-on-port@1", "-p", "port=22", "--engine", "duckdb", "--layout", "hive", "--per-hour", "--table", "vpc.logs", "--since", "2h"},
+			want: QueriesRenderOptions{Query: "rejects-on-port@1", Engine: "duckdb", Table: "vpc.logs", Layout: "hive", PerHour: true,
+				Window: windowFlags{Since: "2h"}, Params: []string{"port=22"}}},
+		{args: []string{"top-rejected-destinations"},
+			want: QueriesRenderOptions{Query: "top-rejected-destinations", Engine: "athena", Table: "flow_logs", Layout: "default"}},
+		{args: []string{"rejects-on-port", "-p", "port=22", "--engine", "trino"}, wantErr: `unknown engine "trino": want duckdb or athena`},
+		{args: []string{"rejects-on-port", "-p", "port=22", "--layout", "flat"}, wantErr: `unknown layout "flat": want default or hive`},
+		{args: []string{"rejects-on-port", "-p", "port=22", "--table", "x; DROP TABLE y"}, wantErr: `--table: table "x; DROP TABLE y": want a name`},
+		{args: []string{"nope"}, wantErr: "no query named nope (flowq queries list shows them)"},
+		{args: []string{"rejects-on-port"}, wantErr: "rejects-on-port@1 needs parameter port (port): pass --param port=VALUE"},
+		{args: []string{"rejects-on-port", "-p", "port=22", "-p", "port=23"}, wantErr: "--param port given twice"},
+		{args: []string{"rejects-on-port", "-p", "port=22", "--since", "2x"}, wantErr: `--since: duration "2x": want 90s, 10m, 1h30m or 2d`},
+		{args: []string{"rejects-on-port", "-p", "port=22", "--to", "2026-01-05"}, wantErr: "--to needs --from (or --since)"},
+	})
+}
+
+// TestQueriesRenderRun: the header names the query, the dialect and both
+// hashes, the SQL is the library's rendering, then the parameters as
+// literals and what the limit does. --since without --to ends at the
+// factory's clock.
+func TestQueriesRenderRun(t *testing.T) {
+	lib := queries.Default()
+	for _, tc := range []struct {
+		opts   QueriesRenderOptions
+		render func(q *queries.Query) queries.RenderOptions
+		header string
+		footer string
+	}{
+		{
+			opts: QueriesRenderOptions{Query: "rejects-on-port@1", Engine: "athena", Table: "vpc_flow_logs", Layout: "default",
+				Window: windowFlags{Since: "2h"}, Params: []string{"port=22"}},
+			render: func(q *queries.Query) queries.RenderOptions {
+				w, _ := partitions.NewWindow(testNow.Add(-2*time.Hour), testNow)
+				vals, _ := q.Resolve(map[string]string{"port": "22"})
+				return queries.RenderOptions{Dialect: queries.Athena, Table: "vpc_flow_logs", Window: &w, Params: vals}
+			},
+			footer: "-- parameters: 22, 6, '2026/01/09', '2026/01/10', 1767996000, 1768003200\n",
+		},
+		{
+			opts: QueriesRenderOptions{Query: "top-rejected-destinations@2", Engine: "duckdb", Table: "flow_logs", Layout: "hive", PerHour: true,
+				Params: []string{"limit=5"}},
+			render: func(q *queries.Query) queries.RenderOptions {
+				vals, _ := q.Resolve(map[string]string{"limit": "5"})
+				return queries.RenderOptions{Dialect: queries.DuckDB, Table: "flow_logs", Layout: partitions.Layout{Hive: true, PerHour: true}, Params: vals}
+			},
+			header: "-- no time window: every partition is read (give --from/--to or --since)\n",
+			footer: "-- parameters: 6\n-- limit 5 is asked as 6: the row beyond the limit tells flowq that the result was cut\n",
+		},
+	} {
+		q, err := lib.Get(tc.opts.Query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ro := tc.render(q)
+		r, err := q.Render(ro)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "-- " + q.Ref() + " for " + ro.Dialect.Name() + "; query SHA-256 " + q.SourceSHA256() + "; rendered SQL SHA-256 " + r.SHA256() + "\n" +
+			tc.header + r.SQL + tc.footer
+		f, out, errOut := testFactory(t)
+		opts := tc.opts
+		opts.Factory = f
+		if err := queriesRenderRun(&opts); err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != want || errOut.Len() != 0 {
+			t.Errorf("%s:\n%s\nwant:\n%s\nstderr %q", tc.opts.Query, out, want, errOut)
+		}
+	}
+}
