@@ -5,11 +5,14 @@ package awsfake
 import (
 	"encoding/xml"
 	"fmt"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
-	"strings"
+	"net/url"
 	"sync"
 	"testing"
+	"time"
 )
 
 // FlowLog is a flow log the EC2 fake knows.
@@ -18,24 +21,92 @@ type FlowLog struct {
 	Hive, PerHour                                                       bool
 }
 
-// EC2 fakes the EC2 Query API's DescribeFlowLogs. It refuses unsigned requests
-// and answers "fl-error" with an EC2 error document.
+// Request is a request the EC2 fake accepted: its signature verified.
+type Request struct {
+	Action string
+	Host   string // the Host the client addressed, which the signature covers
+	Region string // the region the client signed for
+}
+
+// EC2 fakes the EC2 Query API's DescribeFlowLogs. It verifies each request's
+// SigV4 signature (see AccessKeyID) and refuses, with an EC2 error document, a
+// request unsigned or signed wrongly; it answers "fl-error" with an error
+// document, and the failures queued by Fail before anything else.
 type EC2 struct {
 	*httptest.Server
 	mu       sync.Mutex
 	flowLogs map[string]FlowLog
-	Calls    []string // the Action of each request
+	failures []failure
+	Calls    []string  // the Action of each accepted request
+	Requests []Request // each accepted request
 }
 
-// NewEC2 starts the fake; it stops when the test ends.
+// failure is an error the fake answers instead of serving a request.
+type failure struct {
+	status int
+	code   string
+}
+
+// NewEC2 starts the fake over HTTP; it stops when the test ends.
 func NewEC2(t testing.TB, logs ...FlowLog) *EC2 {
+	f := newEC2(logs)
+	f.Server = httptest.NewServer(f)
+	t.Cleanup(f.Close)
+	return f
+}
+
+// NewEC2TLS starts the fake over HTTPS, with a certificate of its own that
+// only a client trusting f.Certificate() accepts.
+func NewEC2TLS(t testing.TB, logs ...FlowLog) *EC2 {
+	f := newEC2(logs)
+	f.Server = httptest.NewUnstartedServer(f)
+	f.Config.ErrorLog = log.New(io.Discard, "", 0) // a client refusing the certificate is what tests try
+	f.StartTLS()
+	t.Cleanup(f.Close)
+	return f
+}
+
+func newEC2(logs []FlowLog) *EC2 {
 	f := &EC2{flowLogs: map[string]FlowLog{}}
 	for _, l := range logs {
 		f.flowLogs[l.ID] = l
 	}
-	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.Close)
 	return f
+}
+
+// Fail makes the next n accepted requests fail with an EC2 error of this HTTP
+// status and code, as a throttled (503 RequestLimitExceeded) or failing
+// (500 InternalError) EC2 answers.
+func (f *EC2) Fail(n, status int, code string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for range n {
+		f.failures = append(f.failures, failure{status, code})
+	}
+}
+
+// Client is an HTTP client that delivers every request to the fake, whatever
+// host it names, keeping that host in the Host header: with it, a test sees in
+// Requests which endpoint the SDK resolved, and the signature still covers the
+// host the SDK signed.
+func (f *EC2) Client() *http.Client {
+	target, _ := url.Parse(f.URL)
+	return &http.Client{Transport: redirect{target: target, next: f.Server.Client().Transport}}
+}
+
+type redirect struct {
+	target *url.URL
+	next   http.RoundTripper
+}
+
+func (rt redirect) RoundTrip(req *http.Request) (*http.Response, error) {
+	out := req.Clone(req.Context())
+	out.Host = req.URL.Host
+	if req.Host != "" {
+		out.Host = req.Host
+	}
+	out.URL.Scheme, out.URL.Host = rt.target.Scheme, rt.target.Host
+	return rt.next.RoundTrip(out)
 }
 
 type flowLogItem struct {
@@ -56,39 +127,70 @@ type describeFlowLogsResponse struct {
 	Items     []flowLogItem `xml:"flowLogSet>item"`
 }
 
-func (f *EC2) serve(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+// errorResponse is EC2's error document.
+type errorResponse struct {
+	XMLName   xml.Name `xml:"Response"`
+	Code      string   `xml:"Errors>Error>Code"`
+	Message   string   `xml:"Errors>Error>Message"`
+	RequestID string   `xml:"RequestID"`
+}
+
+func writeError(w http.ResponseWriter, status int, code, message string) {
+	out, _ := xml.Marshal(errorResponse{Code: code, Message: message, RequestID: "fake-request"})
+	w.Header().Set("Content-Type", "text/xml")
+	w.WriteHeader(status)
+	w.Write(out)
+}
+
+func (f *EC2) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "InvalidRequest", err.Error())
 		return
 	}
-	// A SigV4 signature for the ec2 service, dated.
-	auth := r.Header.Get("Authorization")
-	if !strings.HasPrefix(auth, "AWS4-HMAC-SHA256 Credential=") || !strings.Contains(auth, "/ec2/aws4_request, SignedHeaders=") ||
-		!strings.Contains(auth, ", Signature=") || r.Header.Get("X-Amz-Date") == "" {
-		http.Error(w, "unsigned request", http.StatusForbidden)
+	signed, err := verifySigV4(r, body, "ec2", time.Now())
+	if err != nil {
+		if e, ok := err.(*authError); ok {
+			writeError(w, e.status, e.code, e.message)
+		} else {
+			writeError(w, http.StatusInternalServerError, "InternalError", err.Error())
+		}
 		return
 	}
-	action := r.Form.Get("Action")
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "MalformedQueryString", err.Error())
+		return
+	}
+	action := form.Get("Action")
 	f.mu.Lock()
 	f.Calls = append(f.Calls, action)
+	f.Requests = append(f.Requests, Request{Action: action, Host: r.Host, Region: signed.Region})
+	var fail *failure
+	if len(f.failures) > 0 {
+		fail = &f.failures[0]
+		f.failures = f.failures[1:]
+	}
 	f.mu.Unlock()
+	if fail != nil {
+		writeError(w, fail.status, fail.code, "the fake fails this request")
+		return
+	}
 	if action != "DescribeFlowLogs" {
-		w.WriteHeader(http.StatusBadRequest)
-		fmt.Fprintf(w, `<Response><Errors><Error><Code>InvalidAction</Code><Message>the fake does not serve %s</Message></Error></Errors><RequestID>fake</RequestID></Response>`, action)
+		writeError(w, http.StatusBadRequest, "InvalidAction", "the fake does not serve "+action)
 		return
 	}
-	if r.Form.Get("Version") != "2016-11-15" {
-		http.Error(w, "missing API version", http.StatusBadRequest)
+	if form.Get("Version") != "2016-11-15" {
+		writeError(w, http.StatusBadRequest, "MissingParameter", "missing API version")
 		return
 	}
-	if id := r.Form.Get("FlowLogId.1"); id == "fl-error" {
-		w.WriteHeader(http.StatusBadRequest)
-		fmt.Fprintf(w, `<Response><Errors><Error><Code>InvalidFlowLogId.Malformed</Code><Message>the fake refuses %s</Message></Error></Errors><RequestID>fake-request</RequestID></Response>`, id)
+	if id := form.Get("FlowLogId.1"); id == "fl-error" {
+		writeError(w, http.StatusBadRequest, "InvalidFlowLogId.Malformed", "the fake refuses "+id)
 		return
 	}
 	resp := describeFlowLogsResponse{Xmlns: "http://ec2.amazonaws.com/doc/2016-11-15/", RequestID: "fake-request"}
 	for i := 1; ; i++ {
-		id := r.Form.Get(fmt.Sprintf("FlowLogId.%d", i))
+		id := form.Get(fmt.Sprintf("FlowLogId.%d", i))
 		if id == "" {
 			break
 		}

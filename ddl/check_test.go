@@ -1,9 +1,20 @@
 package ddl
 
+// This file is test support: a reader of the DDL flowq writes, with which the
+// tests prove every generated statement parses back and says what the other
+// outputs say. flowq itself never parses its output; the golden files and
+// these tests guard it.
+
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
+	"testing"
+	"time"
+
+	"github.com/flowq/flowq/flowlog"
+	"github.com/flowq/flowq/partitions"
 )
 
 // Parsed is what a CREATE EXTERNAL TABLE statement says, read back by
@@ -387,4 +398,42 @@ func ParseAddPartitions(sql string) (table string, parts []Partition, err error)
 		return "", nil, p.errorf("want PARTITION (…) LOCATION '…', found %q", p.peek().text)
 	}
 	return table, parts, nil
+}
+
+// TestEveryTableParsesBack takes the place of the self-check flowq ddl once ran
+// on its own output: for every format preset, file format and layout, with and
+// without projection and injection, the DDL parses back to the table's own
+// name, columns, partition keys and location.
+func TestEveryTableParsesBack(t *testing.T) {
+	since := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	n := 0
+	for _, preset := range flowlog.PresetNames() {
+		format, _ := flowlog.Preset(preset)
+		for _, ff := range []partitions.FileFormat{partitions.Text, partitions.Parquet} {
+			for _, layout := range partitions.Layouts() {
+				for _, mode := range []struct{ projection, injected bool }{{true, false}, {true, true}, {false, false}} {
+					tbl := &Table{Database: "vpc_logs", Name: "flows", Format: format, FileFormat: ff, Layout: layout,
+						Location: "s3://b/p/", Accounts: []string{"111122223333"}, Regions: []string{"us-east-1", "eu-west-1"},
+						Since: since, Projection: mode.projection, Injected: mode.injected}
+					if err := tbl.Validate(); err != nil {
+						t.Errorf("%s %v %v %+v: %v", preset, ff, layout, mode, err)
+						continue
+					}
+					n++
+					got, err := ParseCreateTable(tbl.AthenaDDL())
+					if err != nil {
+						t.Errorf("%s %v %v %+v: the DDL does not parse back: %v\n%s", preset, ff, layout, mode, err, tbl.AthenaDDL())
+						continue
+					}
+					if got.Database != "vpc_logs" || got.Name != "flows" || got.Location != tbl.TableLocation() ||
+						!reflect.DeepEqual(got.Columns, tbl.Columns()) || !reflect.DeepEqual(got.PartitionKeys, tbl.PartitionKeys()) {
+						t.Errorf("%s %v %v %+v: parsed back as %+v", preset, ff, layout, mode, got)
+					}
+				}
+			}
+		}
+	}
+	if want := len(flowlog.PresetNames()) * 2 * len(partitions.Layouts()) * 3; n != want {
+		t.Errorf("%d tables checked, want %d", n, want)
+	}
 }
