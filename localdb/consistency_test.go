@@ -3,8 +3,10 @@ package localdb_test
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -435,5 +437,31 @@ func TestOlderManifest(t *testing.T) {
 	st, err := localdb.Import(context.Background(), []string{src}, pq, localdb.Options{})
 	if err != nil || st.UpToDate != 0 {
 		t.Errorf("import over an older manifest: %+v %v", st, err)
+	}
+}
+
+// TestValueTypes: every value a query returns is one of the result's Go
+// types, with its exact value: a DECIMAL is its digits, not its unscaled
+// integer; a sum beyond int64 is exact.
+func TestValueTypes(t *testing.T) {
+	dir := t.TempDir()
+	writeGzip(t, filepath.Join(dir, fileName("fl-1", 0)), header2+"\n"+rec("2", "10.0.0.1", "ACCEPT")+"\n")
+	db := open(t, []string{dir}, localdb.Options{})
+	res, err := db.RunSQL(context.Background(), `SELECT 2366192710.95::DECIMAL(18,2) AS dec, -0.05::DECIMAL(4,2) AS small,
+		NULL::DECIMAL(10,1) AS nodec, INTERVAL '1 year 2 months 3 days 04:05:06.5' AS iv, INTERVAL '0 seconds' AS zero,
+		INTERVAL '-90 minutes' AS neg, '4ac7a9e9-607c-4c8a-84f3-843f0191e3fd'::UUID AS id,
+		sum(9223372036854775807::BIGINT) + 1 AS huge, 42::TINYINT AS tiny, 1.5::FLOAT AS f, true AS b, 'x'::BLOB AS blob
+		FROM flow_logs`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	huge, _ := new(big.Int).SetString("9223372036854775808", 10)
+	want := []any{json.Number("2366192710.95"), json.Number("-0.05"), nil, "1 year 2 months 3 days 04:05:06.5", "00:00:00",
+		"-01:30:00", "4ac7a9e9-607c-4c8a-84f3-843f0191e3fd", huge, int64(42), float64(1.5), true, "x"}
+	for i, w := range want {
+		got := res.Rows[0][i]
+		if fmt.Sprintf("%T %v", got, got) != fmt.Sprintf("%T %v", w, w) {
+			t.Errorf("%s = %T %v, want %T %v", res.Columns[i].Name, got, got, w, w)
+		}
 	}
 }

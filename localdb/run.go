@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -206,7 +207,7 @@ func readRows(rows driver.Rows) (*queries.Result, error) {
 		}
 		row := make([]any, len(vals))
 		for i, v := range vals {
-			row[i] = normalize(v)
+			row[i] = normalize(v, res.Columns[i].Type)
 		}
 		res.Rows = append(res.Rows, row)
 	}
@@ -247,9 +248,26 @@ func (e *SQLError) Error() string {
 func (e *SQLError) Unwrap() error { return e.Err }
 
 // normalize maps the driver's values to the result's few Go types: sums of
-// BIGINT are HUGEINT in DuckDB, which the driver returns as *big.Int.
-func normalize(v any) any {
+// BIGINT are HUGEINT in DuckDB, which the driver returns as *big.Int; a
+// DECIMAL keeps its exact digits as a json.Number (a number in JSON, its
+// digits in text), never its unscaled integer. A UUID, which the driver
+// returns as its 16 bytes, is its text.
+func normalize(v any, dbType string) any {
 	switch v := v.(type) {
+	case duckdb.Decimal:
+		if v.Value == nil {
+			return nil
+		}
+		return json.Number(v.String())
+	case duckdb.Interval:
+		return intervalText(v)
+	case []byte:
+		if dbType == "UUID" && len(v) == 16 {
+			var id duckdb.UUID
+			copy(id[:], v)
+			return id.String()
+		}
+		return string(v)
 	case int8:
 		return int64(v)
 	case int16:
@@ -276,10 +294,40 @@ func normalize(v any) any {
 		return v // a sum beyond int64, exact
 	case time.Time:
 		return v.UTC()
-	case []byte:
-		return string(v)
 	}
 	return v
+}
+
+// intervalText writes an INTERVAL as DuckDB prints it: "1 year 2 months
+// 3 days 04:05:06.5".
+func intervalText(v duckdb.Interval) string {
+	var parts []string
+	unit := func(n int64, name string) {
+		if n == 0 {
+			return
+		}
+		if n == 1 || n == -1 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, name))
+			return
+		}
+		parts = append(parts, fmt.Sprintf("%d %ss", n, name))
+	}
+	unit(int64(v.Months/12), "year")
+	unit(int64(v.Months%12), "month")
+	unit(int64(v.Days), "day")
+	if v.Micros != 0 || len(parts) == 0 {
+		d := time.Duration(v.Micros) * time.Microsecond
+		sign := ""
+		if d < 0 {
+			sign, d = "-", -d
+		}
+		clock := fmt.Sprintf("%s%02d:%02d:%02d", sign, int64(d/time.Hour), int64(d/time.Minute%60), int64(d/time.Second%60))
+		if frac := d % time.Second; frac != 0 {
+			clock += strings.TrimRight(fmt.Sprintf(".%06d", int64(frac/time.Microsecond)), "0")
+		}
+		parts = append(parts, clock)
+	}
+	return strings.Join(parts, " ")
 }
 
 // registerFunctions adds the Go functions the view and the DuckDB dialect rely on.

@@ -34,13 +34,21 @@ var clauseKeywords = map[string]Clause{
 // clauseAt is the clause that the end of sql, a statement being written, is
 // in: the last clause keyword at the innermost parenthesis depth that has
 // one (a function call's parentheses have none, a subquery's do). String
-// literals, quoted identifiers and comments are skipped.
+// literals, quoted identifiers and comments are skipped; so are words that
+// only look like clause keywords: a name after "." or "$" (t.order), the
+// FROM of IS DISTINCT FROM, and the WHERE of an aggregate's FILTER (WHERE …),
+// which stays in the clause around it.
 func clauseAt(sql string) Clause {
 	stack := []Clause{OtherClause} // the clause at each open parenthesis depth
 	set := []bool{false}
+	opaque := []bool{false} // a FILTER's parentheses: their keywords start no clause
+	prev := ""              // the word just before, when nothing but space came since
 	for i := 0; i < len(sql); i++ {
 		c := sql[i]
+		word := ""
 		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			continue
 		case c == '\'' || c == '"':
 			// A quoted string or identifier; a doubled quote escapes itself.
 			for i++; i < len(sql); i++ {
@@ -58,28 +66,35 @@ func clauseAt(sql string) Clause {
 			} else {
 				i = len(sql)
 			}
+			continue
 		case c == '/' && strings.HasPrefix(sql[i:], "/*"):
 			if j := strings.Index(sql[i+2:], "*/"); j >= 0 {
 				i += j + 3
 			} else {
 				i = len(sql)
 			}
+			continue
 		case c == '(':
 			stack, set = append(stack, OtherClause), append(set, false)
+			opaque = append(opaque, prev == "FILTER")
 		case c == ')':
 			if len(stack) > 1 {
-				stack, set = stack[:len(stack)-1], set[:len(set)-1]
+				stack, set, opaque = stack[:len(stack)-1], set[:len(set)-1], opaque[:len(opaque)-1]
 			}
 		case isWordByte(c) && (i == 0 || !isWordByte(sql[i-1])):
 			j := i
 			for j < len(sql) && isWordByte(sql[j]) {
 				j++
 			}
-			if cl, ok := clauseKeywords[strings.ToUpper(sql[i:j])]; ok {
+			word = strings.ToUpper(sql[i:j])
+			qualified := i > 0 && (sql[i-1] == '.' || sql[i-1] == '$')
+			distinctFrom := word == "FROM" && prev == "DISTINCT"
+			if cl, ok := clauseKeywords[word]; ok && !qualified && !distinctFrom && !opaque[len(opaque)-1] {
 				stack[len(stack)-1], set[len(set)-1] = cl, true
 			}
 			i = j - 1
 		}
+		prev = word
 	}
 	for d := len(stack) - 1; d >= 0; d-- {
 		if set[d] {

@@ -164,12 +164,17 @@ func (athena) RegexpLike(e, p string) string  { return "regexp_like(" + e + ", "
 
 // Param: Athena binds execution parameters only in a WHERE clause ("?" may
 // stand nowhere else); elsewhere (a SELECT list, HAVING, LIMIT) the value is
-// written as a literal by Literal, the one escaping function.
+// written as a literal by Literal, the one escaping function. A negative
+// number is parenthesised there, so that a template's "x -{{param}}" cannot
+// become "x --5", a comment.
 func (athena) Param(v any, c Clause) (string, bool, error) {
 	if c == WhereClause {
 		return "?", true, nil
 	}
 	lit, err := Literal(v)
+	if strings.HasPrefix(lit, "-") {
+		lit = "(" + lit + ")"
+	}
 	return lit, false, err
 }
 

@@ -35,8 +35,9 @@ import (
 //     in order (int64 or string values). It calls page for each page of rows,
 //     in order, with the same columns every time, and returns when the last
 //     page has been taken; a page error stops it. Values are nil (NULL),
-//     int64, float64, string, bool, time.Time (UTC) or *big.Int (an integer
-//     beyond int64). It returns the provenance only the engine knows (see
+//     int64, float64, string, bool, time.Time (UTC), *big.Int (an integer
+//     beyond int64) or json.Number (a decimal, its exact digits); other
+//     types (intervals, UUIDs) are their text. It returns the provenance only the engine knows (see
 //     EngineProvenance). When ctx is done it stops the statement, leaving
 //     nothing running, and returns ctx's error. An error names what failed:
 //     the file, the execution, the reason.

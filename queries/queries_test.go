@@ -581,7 +581,13 @@ func TestClauseAt(t *testing.T) {
 		"SELECT \"where\" FROM t -- WHERE\n LIMIT ":                          LimitClause,
 		"SELECT a FROM t JOIN u ON t.a = ":                                   OnClause,
 		"WITH x AS (SELECT a FROM t WHERE b = 1) SELECT * FROM x WHERE y = ": WhereClause,
-		"": OtherClause,
+		"SELECT count(*) FILTER (WHERE x = ":                                 SelectClause,
+		"SELECT a FROM t HAVING count(*) FILTER (WHERE (x) = ":               HavingClause,
+		"SELECT a FROM t WHERE a IS DISTINCT FROM ":                          WhereClause,
+		"SELECT s.order, t.limit, col$limit, ":                               SelectClause,
+		"SELECT a FROM t WHERE x IN (SELECT y FROM u) AND z = ":              WhereClause,
+		"SELECT extract(hour FROM ts) + ":                                    SelectClause,
+		"":                                                                   OtherClause,
 	} {
 		if got := clauseAt(sql); got != want {
 			t.Errorf("clauseAt(%q) = %q, want %q", sql, got, want)
@@ -604,6 +610,8 @@ func TestDialectParams(t *testing.T) {
 		{Athena, WhereClause, "x'y", "?", true},
 		{Athena, SelectClause, "x'y", "'x''y'", false},
 		{Athena, LimitClause, int64(11), "11", false},
+		{Athena, HavingClause, int64(-5), "(-5)", false}, // "x -{{param}}" must not become "x --5"
+		{Athena, WhereClause, int64(-5), "?", true},
 	} {
 		sql, bound, err := tc.d.Param(tc.v, tc.c)
 		if err != nil || sql != tc.sql || bound != tc.bound {

@@ -94,9 +94,11 @@ func (r *Rendered) ExecutionParameters() ([]string, error) {
 	return out, nil
 }
 
-// Render writes the query's SQL for a dialect. Every parameter and window bound
-// becomes a ? placeholder with its value in Args; nothing the user typed is
-// pasted into the SQL.
+// Render writes the query's SQL for a dialect. A parameter or window bound
+// becomes a ? placeholder with its value in Args wherever the dialect binds
+// values there (Athena only in WHERE); elsewhere the dialect writes it as a
+// literal with its one escaping function, after the value was validated by
+// its type. Nothing the user typed reaches the SQL any other way.
 func (q *Query) Render(opts RenderOptions) (*Rendered, error) {
 	if opts.Dialect == nil {
 		return nil, errors.New("render: no dialect")

@@ -200,11 +200,11 @@ func demoRun(opts *DemoOptions) error {
 	}
 	began := opts.Factory.Now()
 	if !generated {
-		n, err := countLogFiles(dir)
+		found, err := flowlog.FindLogFiles(ctx, []string{dir})
 		if err != nil {
 			return err
 		}
-		if n != truth.Files {
+		if n := len(found); n != truth.Files {
 			return usageErrorf("%s holds %d flow-log files, but the sample its %s describes has %d: other files were added "+
 				"to it; the demo reads only a sample of its own, so give an empty or new --dir", dir, n, sample.TruthFile, truth.Files)
 		}
@@ -322,16 +322,4 @@ func loadOrGenerate(ctx context.Context, dir string, progress io.Writer) (truth 
 			"(or flowq sample --out DIR without --scenario)", dir, strings.Join(missing, ", "))
 	}
 	return &t, false, nil
-}
-
-// countLogFiles counts the flow-log files below dir.
-func countLogFiles(dir string) (int, error) {
-	n := 0
-	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && flowlog.IsLogFile(d.Name()) {
-			n++
-		}
-		return err
-	})
-	return n, err
 }

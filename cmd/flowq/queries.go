@@ -133,8 +133,9 @@ func newCmdQueriesRender(f *Factory, runF func(*QueriesRenderOptions) error) *co
 		Use:   "render NAME[@VERSION] --engine duckdb|athena",
 		Short: "Print a query's SQL for an engine, with its bound parameters",
 		Long: `Print the SQL a query runs, for DuckDB or Athena (Trino). Parameters and the time window are
-? placeholders; a comment lists their values as SQL literals, which are Athena's
-ExecutionParameters. The partition predicate follows --layout and --per-hour.`,
+? placeholders where the engine binds values (Athena binds them only in WHERE; elsewhere
+they are written as SQL literals); a comment lists the bound values as SQL literals, which
+are Athena's ExecutionParameters. The partition predicate follows --layout and --per-hour.`,
 		Example:           `  flowq queries render rejects-on-port --engine athena --param port=22 --since 2h --table vpc_flow_logs`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: completeQuery,
