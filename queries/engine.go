@@ -34,7 +34,10 @@ import (
 //  3. Query runs one statement, with its arguments bound to the ? placeholders
 //     in order (int64 or string values). It calls page for each page of rows,
 //     in order, with the same columns every time, and returns when the last
-//     page has been taken; a page error stops it. Values are nil (NULL),
+//     page has been taken; a page error stops it. Pages let a large result
+//     be handed over as it arrives (Athena's result pages); an engine that
+//     may retry a run before its result is whole hands pages over only once
+//     the run has succeeded (localdb does), so no row is given twice. Values are nil (NULL),
 //     int64, float64, string, bool, time.Time (UTC), *big.Int (an integer
 //     beyond int64) or json.Number (a decimal, its exact digits); other
 //     types (intervals, UUIDs) are their text. It returns the provenance only the engine knows (see
