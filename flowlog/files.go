@@ -39,16 +39,9 @@ type LogFile struct {
 func FindLogFiles(ctx context.Context, paths []string) ([]LogFile, error) {
 	w := &walker{ctx: ctx, walked: map[string]bool{}}
 	for _, p := range paths {
-		matches := []string{p}
-		if _, err := os.Stat(p); err != nil && strings.ContainsAny(p, "*?[") {
-			m, err := filepath.Glob(p)
-			if err != nil {
-				return nil, fmt.Errorf("glob %s: %w", p, err)
-			}
-			if len(m) == 0 {
-				return nil, fmt.Errorf("glob %s: no files", p)
-			}
-			matches = m
+		matches, err := ExpandPath(p)
+		if err != nil {
+			return nil, err
 		}
 		for _, m := range matches {
 			info, err := os.Stat(m)
@@ -81,6 +74,23 @@ func FindLogFiles(ctx context.Context, paths []string) ([]LogFile, error) {
 	}
 	slices.SortStableFunc(w.found, func(a, b LogFile) int { return strings.Compare(a.Path, b.Path) })
 	return onePerFile(w.found), nil
+}
+
+// ExpandPath is what a path given by a user names: itself when it exists,
+// even with glob characters in its name; otherwise, when it has them, the
+// paths its glob matches (at least one).
+func ExpandPath(p string) ([]string, error) {
+	if _, err := os.Stat(p); err == nil || !strings.ContainsAny(p, "*?[") {
+		return []string{p}, nil
+	}
+	m, err := filepath.Glob(p)
+	if err != nil {
+		return nil, fmt.Errorf("glob %s: %w", p, err)
+	}
+	if len(m) == 0 {
+		return nil, fmt.Errorf("glob %s: no files", p)
+	}
+	return m, nil
 }
 
 type walker struct {

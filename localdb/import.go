@@ -181,9 +181,9 @@ func checkImportDest(paths []string, dest string) error {
 		return fmt.Errorf("import: %w", err)
 	}
 	for _, p := range paths {
-		matches := []string{p}
-		if _, err := os.Stat(p); err != nil && strings.ContainsAny(p, "*?[") {
-			matches, _ = filepath.Glob(p)
+		matches, err := flowlog.ExpandPath(p)
+		if err != nil {
+			return fmt.Errorf("import: %w", err)
 		}
 		for _, m := range matches {
 			abs, err := realPath(m)
@@ -502,21 +502,30 @@ func writeManifest(dest string, m *manifest) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dest, manifestFile+".*.tmp")
+	if err := writeAtomic(filepath.Join(dest, manifestFile), data); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	return nil
+}
+
+// writeAtomic replaces the file at path with data through a temporary file of
+// a unique name beside it (.NAME.*.tmp), so that a reader, or a process
+// writing it at the same time, never sees a partial file.
+func writeAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("import: %w", err)
+		return err
 	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
 		os.Remove(tmp.Name())
-		return fmt.Errorf("import: write %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("import: write %s: %w", tmp.Name(), err)
-	}
-	if err := os.Rename(tmp.Name(), filepath.Join(dest, manifestFile)); err != nil {
-		return fmt.Errorf("import: %w", err)
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }
