@@ -31,6 +31,7 @@ type ImportStats struct {
 	Records      int64     // records written
 	BadLines     []BadLine // lines not imported (at most a thousand listed a file)
 	BadLineCount int       // all of them
+	Warnings     []string  // about the data (unknown header fields) and the check cache, as DB.Warnings
 }
 
 // manifestFile, in the cache folder, lists the sources of each Parquet file, so
@@ -140,6 +141,8 @@ func Import(ctx context.Context, paths []string, dest string, opts Options) (*Im
 			st.Empty++
 		}
 	}
+	d.Close() // saves the checks, which may warn
+	st.Warnings = d.Warnings()
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

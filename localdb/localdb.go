@@ -224,13 +224,16 @@ func (d *DB) check(f File) (ch Check, ok, earlier bool) {
 	return ch, ok, ok
 }
 
-// Close saves what was learnt of the files and releases DuckDB.
+// Close saves what was learnt of the files and releases DuckDB. Warnings,
+// BadLines and BadLineCount still answer after it; closing again does nothing.
 func (d *DB) Close() error {
 	d.remember()
-	if d.duck != nil {
-		return d.duck.Close()
+	if d.duck == nil {
+		return nil
 	}
-	return nil
+	err := d.duck.Close()
+	d.duck = nil
+	return err
 }
 
 // remember puts the files read whole into the cache and saves it. A cache that

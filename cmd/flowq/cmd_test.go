@@ -380,3 +380,26 @@ func TestRunReportsData(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q\nwant prefix %q", code, stdout, errOut, want)
 	}
 }
+
+// TestWarningsReachStderr: what the engine learns only as it closes (a check
+// cache it cannot write) and what import finds in the data (an unknown
+// header field) are printed, not dropped.
+func TestWarningsReachStderr(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "123456789012_vpcflowlogs_us-east-1_fl-1234abcd_20260105T1000Z_fe123456.log")
+	os.WriteFile(file, []byte("version srcaddr dstaddr action log-statos\n2 10.0.0.1 10.0.0.2 REJECT OK\n"), 0o644)
+
+	f, _, errOut := testFactory(t)
+	blocked := filepath.Join(t.TempDir(), "a-file")
+	os.WriteFile(blocked, nil, 0o644)
+	f.CacheDir = func() (string, error) { return blocked, nil } // "checked" cannot be made below a file
+	if code := run(context.Background(), []string{"sql", "SELECT count(*) FROM flow_logs", "--local", dir}, f); code != 0 ||
+		!strings.Contains(errOut.String(), "warning: remember checked files in "+filepath.Join(blocked, "checked")) {
+		t.Errorf("sql: exit %d, stderr %q", code, errOut)
+	}
+
+	code, _, stderr := runArgs(t, "import", dir, "--to", filepath.Join(t.TempDir(), "pq"))
+	if code != 0 || !strings.Contains(stderr, "warning: log-statos in 1 file(s)") {
+		t.Errorf("import: exit %d, stderr %q", code, stderr)
+	}
+}

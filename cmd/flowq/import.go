@@ -65,7 +65,7 @@ func importRun(opts *ImportOptions) error {
 	if err != nil {
 		return err
 	}
-	reportLines(opts.Factory.IO.ErrOut, nil, st.BadLines, st.BadLineCount, opts.Strict)
+	reportLines(opts.Factory.IO.ErrOut, st.Warnings, st.BadLines, st.BadLineCount, opts.Strict)
 	removed := ""
 	if st.Removed > 0 {
 		removed = fmt.Sprintf(", %d removed (their sources are gone)", st.Removed)

@@ -74,8 +74,10 @@ func runRun(opts *RunOptions) error {
 	if err != nil {
 		return err
 	}
-	defer eng.Close()
 	res, err := queries.Run(opts.Context, eng, q, vals)
+	// Close saves what the query learnt of the files, and may warn that it
+	// could not: report after it.
+	eng.Close()
 	reportData(opts.Factory.IO.ErrOut, eng, opts.Engine.Strict)
 	if err != nil {
 		return err

@@ -74,8 +74,10 @@ func sqlRun(opts *SQLOptions) error {
 	if err != nil {
 		return err
 	}
-	defer eng.Close()
 	res, err := queries.RunSQL(opts.Context, eng, opts.Query)
+	// Close saves what the query learnt of the files, and may warn that it
+	// could not: report after it.
+	eng.Close()
 	reportData(opts.Factory.IO.ErrOut, eng, opts.Engine.Strict)
 	if errors.As(err, new(*localdb.ReadOnlyError)) {
 		return usageError{err}
