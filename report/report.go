@@ -75,24 +75,6 @@ type Options struct {
 	Width int
 }
 
-// Terminal is an output that tells its width in columns (0 when unknown).
-// Write fits tables to such an output when it is a terminal.
-type Terminal interface {
-	TerminalWidth() int
-}
-
-// Write writes the result in the format. tty says the output is a terminal:
-// Auto is a table there and TSV elsewhere, and a table fits the width of a w
-// that is a Terminal. JSON carries the provenance; the other formats carry
-// only the rows.
-func Write(w io.Writer, f Format, res *queries.Result, tty bool) error {
-	o := Options{Format: f, TTY: tty}
-	if t, ok := w.(Terminal); ok && tty {
-		o.Width = t.TerminalWidth()
-	}
-	return Print(w, res, o)
-}
-
 // Print writes the result as the options say.
 func Print(w io.Writer, res *queries.Result, o Options) error {
 	f := o.Format
@@ -171,7 +153,7 @@ func writeTable(w io.Writer, res *queries.Result, width int) error {
 		widths[i] = max(data[i], utf8.RuneCountInString(name))
 	}
 	cut := 0
-	if width > 0 {
+	if width > 0 && len(widths) > 0 {
 		cut = fit(widths, data, text, width)
 	}
 	var b strings.Builder

@@ -14,6 +14,7 @@ import (
 	"github.com/flowq/flowq/localdb"
 	"github.com/flowq/flowq/partitions"
 	"github.com/flowq/flowq/queries"
+	"github.com/flowq/flowq/report"
 )
 
 // windowFlags are --from, --to and --since, shared by the commands that read a
@@ -205,6 +206,13 @@ func reportLines(w io.Writer, warnings []string, bad []localdb.BadLine, badCount
 	if badCount > 5 {
 		fmt.Fprintf(w, "… and %d more bad lines (--strict fails on them)\n", badCount-5)
 	}
+}
+
+// writeResult writes a result to stdout in the format: on a terminal, a
+// table fits its width.
+func writeResult(f *Factory, format report.Format, res *queries.Result) error {
+	io := f.IO
+	return report.Print(io.Out, res, report.Options{Format: format, TTY: io.IsStdoutTTY(), Width: io.TerminalWidth()})
 }
 
 // summary is the line on stderr after a result: what was read, how long it

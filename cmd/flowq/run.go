@@ -82,7 +82,7 @@ func runRun(opts *RunOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := report.Write(opts.Factory.IO.Out, opts.Output, res, opts.Factory.IO.IsStdoutTTY()); err != nil {
+	if err := writeResult(opts.Factory, opts.Output, res); err != nil {
 		return err
 	}
 	fmt.Fprintln(opts.Factory.IO.ErrOut, summary(res))

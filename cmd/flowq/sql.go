@@ -85,7 +85,7 @@ func sqlRun(opts *SQLOptions) error {
 	if err != nil {
 		return fmt.Errorf("query: %w", err)
 	}
-	if err := report.Write(opts.Factory.IO.Out, opts.Output, res, opts.Factory.IO.IsStdoutTTY()); err != nil {
+	if err := writeResult(opts.Factory, opts.Output, res); err != nil {
 		return err
 	}
 	fmt.Fprintln(opts.Factory.IO.ErrOut, summary(res))

@@ -47,20 +47,10 @@ func (s *IOStreams) TerminalWidth() int {
 // SetTerminalWidth fixes the terminal's width, for tests.
 func (s *IOStreams) SetTerminalWidth(n int) { s.width = func() int { return n } }
 
-// stdout is Out: the writer, and the width of the terminal it is. Result
-// writers (report.Write) fit tables to a writer that tells its width.
-type stdout struct {
-	io.Writer
-	s *IOStreams
-}
-
-func (o stdout) TerminalWidth() int { return o.s.TerminalWidth() }
-
 // System returns the process's streams. The terminal's width is asked of the
 // terminal, else read from $COLUMNS.
 func System() *IOStreams {
-	s := &IOStreams{In: os.Stdin, ErrOut: os.Stderr, stdoutTTY: isTerminal(os.Stdout), stderrTTY: isTerminal(os.Stderr)}
-	s.Out = stdout{os.Stdout, s}
+	s := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, stdoutTTY: isTerminal(os.Stdout), stderrTTY: isTerminal(os.Stderr)}
 	s.width = func() int {
 		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 0 {
 			return w
@@ -75,9 +65,7 @@ func System() *IOStreams {
 // terminals and have no width until SetStdoutTTY and SetTerminalWidth say so.
 func Test() (*IOStreams, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
 	in, out, errOut := &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
-	s := &IOStreams{In: in, ErrOut: errOut}
-	s.Out = stdout{out, s}
-	return s, in, out, errOut
+	return &IOStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
 }
 
 func isTerminal(f *os.File) bool {
