@@ -11,7 +11,7 @@ import (
 
 // ident writes a name for DDL, backquoted when reserved.
 func ident(name string) string {
-	if reserved[name] {
+	if reserved.Has(name) {
 		return "`" + name + "`"
 	}
 	return name

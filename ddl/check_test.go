@@ -149,7 +149,7 @@ func (p *parser) name() (string, error) {
 	case t.ident:
 		p.pos++
 		return t.text, nil
-	case reserved[strings.ToLower(t.text)]:
+	case reserved.Has(t.text):
 		return "", p.errorf("%s is a reserved word: backquote it", t.text)
 	case !namePattern.MatchString(t.text):
 		return "", p.errorf("name %q: lower-case letters, digits and underscores only", t.text)

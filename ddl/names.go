@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/flowq/flowq/internal/sqlwords"
 )
 
 // reserved are Athena's reserved keywords for DDL statements, as the Athena
 // guide lists them ("Escape reserved keywords in queries"): a column with such
 // a name is backquoted in DDL, and a bare one does not parse.
-var reserved = words(`ALL ALTER AND ARRAY AS AUTHORIZATION BETWEEN BIGINT BINARY BOOLEAN BOTH BY CASE CASHE CAST
+var reserved = sqlwords.NewSet(`ALL ALTER AND ARRAY AS AUTHORIZATION BETWEEN BIGINT BINARY BOOLEAN BOTH BY CASE CASHE CAST
 	CHAR COLUMN CONF CONSTRAINT COMMIT CREATE CROSS CUBE CURRENT CURRENT_DATE CURRENT_TIMESTAMP CURSOR DATABASE
 	DATE DAYOFWEEK DECIMAL DELETE DESCRIBE DISTINCT DIV DOUBLE DROP ELSE END EXCHANGE EXISTS EXTENDED EXTERNAL
 	EXTRACT FALSE FETCH FLOAT FLOOR FOLLOWING FOR FOREIGN FROM FULL FUNCTION GRANT GROUP GROUPING HAVING IF
@@ -19,25 +21,6 @@ var reserved = words(`ALL ALTER AND ARRAY AS AUTHORIZATION BETWEEN BIGINT BINARY
 	ROLLUP ROW ROWS SELECT SET SMALLINT START TABLE TABLESAMPLE THEN TIME TIMESTAMP TO TRANSFORM TRIGGER TRUE
 	TRUNCATE UNBOUNDED UNION UNIQUEJOIN UPDATE USER USING UTC_TIMESTAMP VALUES VARCHAR VIEWS WHEN WHERE
 	WINDOW WITH`)
-
-// reservedInQueries are Athena's reserved keywords for SELECT statements
-// (Trino's), from the same page: a table named so must be double-quoted in
-// every query.
-var reservedInQueries = words(`ALTER AND AS BETWEEN BY CASE CAST CONSTRAINT CREATE CROSS CUBE CURRENT_CATALOG
-	CURRENT_DATE CURRENT_PATH CURRENT_ROLE CURRENT_SCHEMA CURRENT_TIME CURRENT_TIMESTAMP CURRENT_USER DEALLOCATE
-	DELETE DESCRIBE DISTINCT DROP ELSE END ESCAPE EXCEPT EXECUTE EXISTS EXTRACT FALSE FIRST FOR FROM FULL GROUP
-	GROUPING HAVING IN INNER INSERT INTERSECT INTO IS JOIN JSON_ARRAY JSON_EXISTS JSON_OBJECT JSON_QUERY
-	JSON_TABLE JSON_VALUE LAST LEFT LIKE LISTAGG LOCALTIME LOCALTIMESTAMP NATURAL NORMALIZE NOT NULL OR ORDER
-	OUTER PREPARE RECURSIVE RIGHT ROLLUP SELECT SKIP TABLE THEN TRIM TRUE UESCAPE UNION UNNEST USING VALUES
-	WHEN WHERE WITH`)
-
-func words(list string) map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(list) {
-		m[strings.ToLower(w)] = true
-	}
-	return m
-}
 
 var (
 	// Athena: "only lowercase letters, numbers, and the underscore character".
@@ -70,7 +53,7 @@ func CheckName(what, name string) error {
 			what, name, suggestName(what, name))
 	case !bareNamePattern.MatchString(name):
 		return fmt.Errorf("%s name %q: start it with a letter, or every query must quote it (try %s)", what, name, suggestName(what, name))
-	case reserved[name] || reservedInQueries[name]:
+	case reserved.Has(name) || sqlwords.AthenaQueries.Has(name):
 		return fmt.Errorf("%s name %q is a reserved word in Athena, which every statement would have to quote (try %s)",
 			what, name, suggestName(what, name))
 	}
@@ -91,7 +74,7 @@ func suggestName(what, name string) string {
 	switch {
 	case s == "":
 		return fmt.Sprintf("%q", defaultNames[what])
-	case reserved[s] || reservedInQueries[s]:
+	case reserved.Has(s) || sqlwords.AthenaQueries.Has(s):
 		return fmt.Sprintf("%q or %q", defaultNames[what], s+"_logs")
 	}
 	return fmt.Sprintf("%q", s)

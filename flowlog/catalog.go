@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/flowq/flowq/internal/suggest"
 )
 
 // Kind is the value type of a field once parsed. Text files hold every value
@@ -249,7 +251,7 @@ func LookupField(name string) (*Field, error) {
 	if f, ok := byName[name]; ok {
 		return f, nil
 	}
-	return nil, &UnknownFieldError{Name: name, Suggestion: suggest(name)}
+	return nil, &UnknownFieldError{Name: name, Suggestion: closestField(name)}
 }
 
 // UnknownFieldError reports a field name the catalog does not know.
@@ -265,38 +267,17 @@ func (e *UnknownFieldError) Error() string {
 	return fmt.Sprintf("unknown field %s (flowq formats lists the known fields)", e.Name)
 }
 
-// suggest returns the known field name closest to name, if it is close enough
+// closestField returns the known field name closest to name, if it is close enough
 // to be a typo.
-func suggest(name string) string {
+func closestField(name string) string {
 	name = strings.ReplaceAll(strings.ToLower(name), "_", "-")
 	best, bestDist := "", len(name)/3+1
 	for i := range catalog {
-		if d := editDistance(name, catalog[i].Name); d < bestDist || (d == bestDist && best == "" && d <= 2) {
+		if d := suggest.Distance(name, catalog[i].Name); d < bestDist || (d == bestDist && best == "" && d <= 2) {
 			best, bestDist = catalog[i].Name, d
 		}
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // Versions lists the flow-log versions present in the catalog, ascending.

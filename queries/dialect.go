@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/flowq/flowq/internal/sqlwords"
 	"github.com/flowq/flowq/partitions"
 )
 
@@ -134,9 +135,9 @@ func (duckdb) RegexpLike(e, p string) string { return "regexp_matches(" + e + ",
 // Reserved: DuckDB's keywords of the categories "reserved" and "type_function"
 // (SELECT keyword_name FROM duckdb_keywords()), the ones its parser refuses in
 // FROM. DuckDB reserves words Trino does not (limit, offset, window, default).
-func (duckdb) Reserved(w string) bool { return duckdbReserved[strings.ToLower(w)] }
+func (duckdb) Reserved(w string) bool { return duckdbReserved.Has(w) }
 
-var duckdbReserved = wordSet(`all analyse analyze and anti any array as asc asof asymmetric at
+var duckdbReserved = sqlwords.NewSet(`all analyse analyze and anti any array as asc asof asymmetric at
 	authorization binary both by case cast check collate collation column concurrently constraint
 	create cross default deferrable desc describe distinct do else end except false fetch for
 	foreign freeze from full glob group having ilike in initially inner intersect into is isnull
@@ -178,26 +179,8 @@ func (athena) Param(v any, c Clause) (string, bool, error) {
 	return lit, false, err
 }
 
-// Reserved: Trino's reserved keywords (Athena engine v3 is Trino), which its
-// grammar refuses as names unless double-quoted. Words such as year, day, hour,
-// limit and window are not reserved in Trino.
-func (athena) Reserved(w string) bool { return trinoReserved[strings.ToLower(w)] }
-
-var trinoReserved = wordSet(`alter and as between by case cast constraint create cross cube
-	current_catalog current_date current_path current_role current_schema current_time
-	current_timestamp current_user deallocate delete describe distinct drop else end escape except
-	execute exists extract false for from full group grouping having in inner insert intersect into
-	is join json_array json_exists json_object json_query json_table json_value left like listagg
-	localtime localtimestamp natural normalize not null on or order outer prepare recursive right
-	rollup select skip table then trim true uescape union unnest using values when where with`)
-
-func wordSet(words string) map[string]bool {
-	set := map[string]bool{}
-	for _, w := range strings.Fields(words) {
-		set[w] = true
-	}
-	return set
-}
+// Reserved: the words Athena reserves in queries (see sqlwords.AthenaQueries).
+func (athena) Reserved(w string) bool { return sqlwords.AthenaQueries.Has(w) }
 
 // Literal is the one function that writes a value as an SQL literal, for
 // Athena's ExecutionParameters (which are literals, not values). Strings are
