@@ -30,16 +30,10 @@ func ReadFileHeader(path string) (f Format, ok bool, err error) {
 	case errors.Is(err, io.EOF):
 		return Format{}, false, nil // blank lines only
 	}
-	var le *LineError
-	switch {
-	case errors.Is(err, ErrNoHeader):
+	if err == nil || errors.Is(err, ErrNoHeader) {
 		return Format{}, false, nil // the first line is a record
-	case errors.As(err, &le):
-		return Format{}, false, fmt.Errorf("%s: %w", path, err) // a header flowq cannot read
-	case err != nil:
-		return Format{}, false, fmt.Errorf("%s: %w", path, err)
 	}
-	return Format{}, false, nil
+	return Format{}, false, fmt.Errorf("%s: %w", path, err) // a header flowq cannot read, or a damaged file
 }
 
 // ErrEmptyFile is a log file without a single line.
