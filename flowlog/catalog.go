@@ -221,13 +221,21 @@ var byName = func() map[string]*Field {
 	m := make(map[string]*Field, 2*len(catalog))
 	for i := range catalog {
 		f := &catalog[i]
-		f.lo, f.hi, _ = f.Range()
-		f.closed = f.Closed()
 		m[f.Name] = f
 		m[f.Column()] = f
 	}
 	return m
 }()
+
+// init gives each catalog field its range and closed set, which ParseLine
+// judges every value by, once.
+func init() {
+	for i := range catalog {
+		f := &catalog[i]
+		f.lo, f.hi, _ = f.Range()
+		f.closed = f.Closed()
+	}
+}
 
 // Fields returns the catalog in table order (VPC fields by version, then the
 // Transit Gateway fields). The returned fields must not be modified.
