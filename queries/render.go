@@ -166,8 +166,10 @@ func renderFuncs(r *renderer) template.FuncMap {
 
 // bind writes a value where the template stands: bound as a placeholder, or
 // a literal, as the dialect does in that clause.
-func (r *renderer) bind(v any) (string, error) {
-	sql, bound, err := r.opts.Dialect.Param(v, clauseAt(r.sql.String()))
+func (r *renderer) bind(v any) (string, error) { return r.bindIn(clauseAt(r.sql.String()), v) }
+
+func (r *renderer) bindIn(c Clause, v any) (string, error) {
+	sql, bound, err := r.opts.Dialect.Param(v, c)
 	if err != nil {
 		return "", err
 	}
@@ -203,5 +205,7 @@ func (r *renderer) window() (string, error) {
 	if r.opts.Window == nil {
 		return "TRUE", nil
 	}
-	return r.opts.Dialect.Window(r.opts.Layout, *r.opts.Window, r.bind)
+	// Every value of the window stands in the clause the template is in.
+	c := clauseAt(r.sql.String())
+	return r.opts.Dialect.Window(r.opts.Layout, *r.opts.Window, func(v any) (string, error) { return r.bindIn(c, v) })
 }
