@@ -56,3 +56,17 @@ func TestRegionsOfEveryPartition(t *testing.T) {
 		}
 	}
 }
+
+// TestRepeatedProjectionValues: an account or region listed twice would be a
+// repeated projection value; the table refuses it (the CLI drops repeats).
+func TestRepeatedProjectionValues(t *testing.T) {
+	format, _ := flowlog.Preset("default")
+	tbl := &Table{Database: "d", Name: "t", Format: format, Location: "s3://b/", Accounts: []string{"111122223333", "111122223333"},
+		Regions: []string{"us-east-1", "eu-west-1", "us-east-1"}, Projection: true, Since: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	err := tbl.Validate()
+	for _, want := range []string{"account 111122223333 is listed twice", "region us-east-1 is listed twice"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v, want %q in it", err, want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -84,14 +85,18 @@ func (t *Table) Validate() error {
 			errs = append(errs, errors.New("partition projection needs --regions (or --injected, to name them in each query)"))
 		}
 	}
-	for _, a := range t.Accounts {
+	for i, a := range t.Accounts {
 		if !accountPattern.MatchString(a) {
 			errs = append(errs, fmt.Errorf("account %q: want 12 digits", a))
+		} else if slices.Contains(t.Accounts[:i], a) {
+			errs = append(errs, fmt.Errorf("account %s is listed twice: projection values are distinct", a))
 		}
 	}
-	for _, r := range t.Regions {
+	for i, r := range t.Regions {
 		if !regionPattern.MatchString(r) {
 			errs = append(errs, fmt.Errorf("region %q: want a region code like us-east-1, us-gov-west-1 or eusc-de-east-1", r))
+		} else if slices.Contains(t.Regions[:i], r) {
+			errs = append(errs, fmt.Errorf("region %s is listed twice: projection values are distinct", r))
 		}
 	}
 	if t.Projection && t.Since.IsZero() {
