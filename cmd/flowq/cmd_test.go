@@ -228,7 +228,7 @@ func TestDemoRun(t *testing.T) {
 	if err := execute(t, cmd); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"81449 flow-log records in 576 files, 2026-01-05 to 2026-01-07 (sample data in AWS's layout, 0 bad lines)",
+	for _, want := range []string{"81449 flow-log records in 576 files, 2026-01-05 to 2026-01-07 (sample data in AWS's layout)",
 		"10.0.2.200 tops the list with 1022 rejects from about 1 source(s) (the port-scan incident",
 		"10.0.1.200 refused 200 SSH attempts from 40 sources on eni-00a7a6d3b21ecb97e (the ssh-rejected incident",
 		"10.0.3.201:5432 answered 30 connections from 10.0.2.201 and every reply was rejected on its way back (the nacl-return-reject incident",
