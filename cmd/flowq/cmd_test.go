@@ -187,7 +187,7 @@ func TestDetectErrors(t *testing.T) {
 		t.Errorf("%d\n%s\n%s", code, out, errOut)
 	}
 	code, _, errOut = runArgs(t, "formats", "detect", t.TempDir())
-	if code != exitError || !strings.Contains(errOut, "no flow-log files") {
+	if code != exitNoData || !strings.Contains(errOut, "no flow-log files (.log.gz, .log, .parquet) under") {
 		t.Errorf("empty: %d %s", code, errOut)
 	}
 }

@@ -101,6 +101,11 @@ func paramDefault(p queries.Param) string {
 	return "default " + p.Default
 }
 
+// completePresetFlag completes a --format flag with the presets.
+func completePresetFlag(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return presetCompletions(), noFiles
+}
+
 // presetCompletions are the format presets, each with its version and size.
 func presetCompletions() []cobra.Completion {
 	var out []cobra.Completion

@@ -49,7 +49,7 @@ func (tf *tableFlags) register(cmd *cobra.Command, projection bool) {
 	fs.StringSliceVar(&tf.Regions, "regions", nil, "regions whose folders the table reads (default with --flow-log-id: its region)")
 	fs.StringVar(&tf.Database, "database", "vpc_flow_logs", "Glue database")
 	fs.StringVar(&tf.Table, "table", "flow_logs", "table name")
-	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(presetCompletions(), noFiles))
+	cmd.RegisterFlagCompletionFunc("format", completePresetFlag)
 	cmd.RegisterFlagCompletionFunc("file-format", fixed("text", "parquet"))
 	cmd.RegisterFlagCompletionFunc("layout", fixed("default", "hive"))
 	if projection {

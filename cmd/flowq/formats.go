@@ -186,7 +186,7 @@ func formatsDetectRun(opts *FormatsDetectOptions) error {
 		fmt.Fprintln(errOut, "error:", e)
 	}
 	if len(d.Groups)+len(d.NoHeader)+len(d.Parquet) == 0 && len(d.Errors) == 0 {
-		return fmt.Errorf("no flow-log files (.log.gz, .log, .parquet) under %s", strings.Join(opts.Paths, ", "))
+		return noFilesError(opts.Paths)
 	}
 	if len(d.Errors) > 0 {
 		return fmt.Errorf("%d file(s) could not be read", len(d.Errors))

@@ -112,7 +112,7 @@ func (e *engineFlags) open(ctx context.Context, f *Factory, w *partitions.Window
 		found := db.Found()
 		db.Close()
 		if found.Files == 0 {
-			return nil, noDataError{fmt.Errorf("no flow-log files (.log.gz, .log.parquet) under %s", strings.Join(e.Local, ", "))}
+			return nil, noFilesError(e.Local)
 		}
 		msg := fmt.Sprintf("no file can hold records of %s to %s", w.From.Format(time.RFC3339), w.To.Format(time.RFC3339))
 		if !found.First.IsZero() {
@@ -122,6 +122,11 @@ func (e *engineFlags) open(ctx context.Context, f *Factory, w *partitions.Window
 		return nil, noDataError{errors.New(msg)}
 	}
 	return db, nil
+}
+
+// noFilesError says that paths hold no flow-log file.
+func noFilesError(paths []string) error {
+	return noDataError{fmt.Errorf("no flow-log files (.log.gz, .log, .parquet) under %s", strings.Join(paths, ", "))}
 }
 
 // parseParams reads --param k=v flags.

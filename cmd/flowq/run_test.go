@@ -169,7 +169,7 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"sql", "SELECT nope FROM flow_logs", "--local", dir}, 1, "flowq: query: Binder Error: Referenced column \"nope\" not found in FROM clause!\n"},
 		{[]string{"run", "one-way-flows", "--local", dir, "--from", "2025-01-01", "--to", "2025-01-02"}, 3,
 			"flowq: no file can hold records of 2025-01-01T00:00:00Z to 2025-01-02T00:00:00Z; the 288 files found run from 2026-01-05T00:00:00Z to 2026-01-05T23:55:00Z\n"},
-		{[]string{"run", "one-way-flows", "--local", t.TempDir()}, 3, "flowq: no flow-log files (.log.gz, .log.parquet) under "},
+		{[]string{"run", "one-way-flows", "--local", t.TempDir()}, 3, "flowq: no flow-log files (.log.gz, .log, .parquet) under "},
 	} {
 		code, _, errOut := runArgs(t, tc.args...)
 		first, _, _ := strings.Cut(errOut, "Run 'flowq")

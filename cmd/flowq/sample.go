@@ -70,7 +70,7 @@ Scenarios:
 	fl.Uint64Var(&opts.Seed, "seed", 1, "random seed")
 	fl.IntVar(&opts.Records, "records", 0, fmt.Sprintf("background records in all (default %d a day)", sample.DefaultRecordsPerDay))
 	fl.StringVar(&opts.Prefix, "prefix", "", "bucket prefix before AWSLogs/, e.g. vpc-logs/")
-	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(presetCompletions(), noFiles))
+	cmd.RegisterFlagCompletionFunc("format", completePresetFlag)
 	cmd.RegisterFlagCompletionFunc("layout", fixed("default", "hive"))
 	cmd.RegisterFlagCompletionFunc("scenario", completeScenarios)
 	return cmd
