@@ -16,6 +16,7 @@ import (
 	"github.com/flowq/flowq/flowlog"
 	"github.com/flowq/flowq/localdb"
 	"github.com/flowq/flowq/partitions"
+	"github.com/flowq/flowq/queries"
 	"github.com/flowq/flowq/sample"
 )
 
@@ -93,8 +94,8 @@ func TestExplainAnalyzeIsAQueryOnly(t *testing.T) {
 		"/* c */ EXPLAIN ANALYZE CREATE TABLE t AS SELECT 1",
 		"explain analyse drop view flow_logs",
 	} {
-		if _, err := db.RunSQL(context.Background(), sql); !errors.As(err, new(*localdb.ReadOnlyError)) {
-			t.Errorf("%s: %v, want a ReadOnlyError", sql, err)
+		if _, err := db.RunSQL(context.Background(), sql); !errors.As(err, new(*queries.RefusedError)) {
+			t.Errorf("%s: %v, want a RefusedError", sql, err)
 		}
 	}
 	if _, err := os.Stat(evil); err == nil {

@@ -63,7 +63,7 @@ const pageRows = 2048
 
 // Query runs SQL over the view with bound arguments (the engine contract's
 // step 3). Only a query may run (SELECT, WITH, VALUES, DESCRIBE, SUMMARIZE,
-// SHOW, EXPLAIN of a query), one statement at a time; see ReadOnlyError. A
+// SHOW, EXPLAIN of a query), one statement at a time; anything else is a queries.RefusedError. A
 // file that fails while the query reads it (a corrupt gzip stream, a bad line
 // in strict mode) is the error, with its name. The pages come once the query
 // has succeeded: it may run again when a file or folder turns out otherwise
@@ -75,7 +75,7 @@ func (d *DB) Query(ctx context.Context, query string, args []any, page func(quer
 		res, err := d.query(ctx, query, args...)
 		failure, misfits := d.scans.takeFailure()
 		switch {
-		case errors.As(err, new(*ReadOnlyError)):
+		case errors.As(err, new(*queries.RefusedError)):
 			return none, err
 		case err == nil && d.checkGlobs():
 			d.remember()
@@ -121,6 +121,10 @@ func (d *DB) Query(ctx context.Context, query string, args []any, page func(quer
 		if errors.As(err, new(*SQLError)) {
 			return none, err
 		}
+		if msg, _, _ := strings.Cut(err.Error(), "\n"); strings.HasPrefix(msg, "Permission Error") {
+			// DuckDB's confinement refused a file that is not the dataset's.
+			return none, &queries.RefusedError{Reason: "the SQL may read the dataset's files and nothing else: " + msg}
+		}
 		return none, &SQLError{Err: err}
 	}
 }
@@ -143,10 +147,10 @@ func (d *DB) query(ctx context.Context, query string, args ...any) (*queries.Res
 		stmt, err := dc.(*duckdb.Conn).Prepare(query)
 		switch {
 		case err != nil && strings.Contains(err.Error(), "multi-statement"):
-			return &ReadOnlyError{"flowq runs one SQL statement at a time: remove the others (and the ';' between them); " +
+			return &queries.RefusedError{Reason: "flowq runs one SQL statement at a time: remove the others (and the ';' between them); " +
 				"a PIVOT without an IN list is several, so list the values it pivots on"}
 		case err != nil && !startsLikeQuery(query):
-			return &ReadOnlyError{notAQuery} // refused by DuckDB's confinement; said plainly
+			return &queries.RefusedError{Reason: notAQuery} // refused by DuckDB's confinement; said plainly
 		case err != nil:
 			return err
 		}
@@ -165,9 +169,9 @@ func (d *DB) query(ctx context.Context, query string, args ...any) (*queries.Res
 				return err
 			}
 		case duckdb.STATEMENT_TYPE_LOAD:
-			return &ReadOnlyError{"INSTALL and LOAD are refused: flowq never downloads or loads DuckDB extensions (parquet, json and icu are built in)"}
+			return &queries.RefusedError{Reason: "INSTALL and LOAD are refused: flowq never downloads or loads DuckDB extensions (parquet, json and icu are built in)"}
 		default:
-			return &ReadOnlyError{notAQuery}
+			return &queries.RefusedError{Reason: notAQuery}
 		}
 		named := make([]driver.NamedValue, len(args))
 		for i, a := range args {
@@ -212,12 +216,6 @@ func readRows(rows driver.Rows) (*queries.Result, error) {
 		res.Rows = append(res.Rows, row)
 	}
 }
-
-// ReadOnlyError is SQL that is not a query: flowq's SQL reads the dataset and
-// changes nothing (no table, no file, no setting, no extension).
-type ReadOnlyError struct{ Reason string }
-
-func (e *ReadOnlyError) Error() string { return e.Reason }
 
 const notAQuery = "only queries run over flow_logs (SELECT, WITH, VALUES, DESCRIBE, SUMMARIZE, SHOW, EXPLAIN): " +
 	"flowq does not create, change, copy, attach or export anything"
@@ -382,15 +380,15 @@ func (inNetwork) Executor() duckdb.ScalarFuncExecutor {
 func checkExplained(conn *duckdb.Conn, query string) error {
 	inner, ok := explained(query)
 	if !ok {
-		return &ReadOnlyError{notAQuery}
+		return &queries.RefusedError{Reason: notAQuery}
 	}
 	stmt, err := conn.Prepare(inner)
 	if err != nil {
-		return &ReadOnlyError{notAQuery}
+		return &queries.RefusedError{Reason: notAQuery}
 	}
 	defer stmt.Close()
 	if kind, err := stmt.(*duckdb.Stmt).StatementType(); err != nil || kind != duckdb.STATEMENT_TYPE_SELECT {
-		return &ReadOnlyError{notAQuery}
+		return &queries.RefusedError{Reason: notAQuery}
 	}
 	return nil
 }

@@ -48,7 +48,8 @@ import (
 //
 // An engine may assume that SQL handed to Query by Run was rendered by this
 // package for its dialect; SQL from RunSQL is what a user typed, and the
-// engine refuses what must not run (localdb runs read-only queries only).
+// engine refuses what must not run with a *RefusedError (localdb runs
+// read-only queries only).
 type Engine interface {
 	Dataset() Dataset
 	Query(ctx context.Context, sql string, args []any, page func(Page) error) (EngineProvenance, error)
@@ -81,6 +82,12 @@ type EngineProvenance struct {
 	BadLines     int    // lines of the input that are not records, left out
 	ExecutionID  string // Athena's QueryExecutionId
 }
+
+// RefusedError is SQL an engine will not run, and why (localdb runs only
+// queries that read): the user's to change, not a failure of the engine.
+type RefusedError struct{ Reason string }
+
+func (e *RefusedError) Error() string { return e.Reason }
 
 // FormatVerifier is an engine that knows its dataset's formats from samples:
 // VerifyFormats reads them all, and Run asks it before refusing a query for a

@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/flowq/flowq/localdb"
 	"github.com/flowq/flowq/queries"
 	"github.com/flowq/flowq/report"
 )
@@ -79,7 +78,7 @@ func sqlRun(opts *SQLOptions) error {
 	// could not: report after it.
 	eng.Close()
 	reportData(opts.Factory.IO.ErrOut, eng, opts.Engine.Strict)
-	if errors.As(err, new(*localdb.ReadOnlyError)) {
+	if errors.As(err, new(*queries.RefusedError)) {
 		return usageError{err}
 	}
 	if err != nil {
