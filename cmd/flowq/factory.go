@@ -20,9 +20,10 @@ import (
 // test reads the user's cache or AWS configuration.
 type Factory struct {
 	IO *iostreams.IOStreams
-	// Now is the clock: every "now" a command decides by or prints (a
-	// window up to now, a projection's first day, an elapsed time it
-	// prints) is read from it.
+	// Now is the clock every "now" a command decides by is read from (a
+	// window up to now, a projection's first day), and the times sample,
+	// import and demo print. A query's own time, in its provenance, is the
+	// library's: it is measured, not decided.
 	Now func() time.Time
 	// CacheDir is flowq's folder in the user's cache: demo's data and the
 	// record of text files already read whole.
