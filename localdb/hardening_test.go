@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/flowq/flowq/flowlog"
 	"github.com/flowq/flowq/localdb"
 	"github.com/flowq/flowq/sample"
 )
@@ -254,10 +255,11 @@ func TestImportKeepsCacheTrue(t *testing.T) {
 	}
 }
 
+// firstFile is the first log file below root, in walking order.
 func firstFile(t *testing.T, root string) string {
 	var first string
 	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if first == "" && strings.HasSuffix(p, ".log.gz") {
+		if first == "" && err == nil && !d.IsDir() && flowlog.IsLogFile(d.Name()) {
 			first = p
 		}
 		return nil

@@ -15,7 +15,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -89,10 +88,6 @@ func Open(ctx context.Context, paths []string, opts Options) (*DB, error) {
 
 // open is Open without the confinement: import writes Parquet files.
 func open(ctx context.Context, paths []string, opts Options) (*DB, error) {
-	cacheBad, err := cacheManifests(paths)
-	if err != nil {
-		return nil, err
-	}
 	// DuckDB starts while the files are listed: each takes about as long.
 	type opened struct {
 		duck *duck
@@ -104,6 +99,10 @@ func open(ctx context.Context, paths []string, opts Options) (*DB, error) {
 		ducks <- opened{d, err}
 	}()
 	all, err := discover(ctx, paths)
+	var cacheBad map[string]cacheBadLines
+	if err == nil {
+		cacheBad, err = cacheManifests(all)
+	}
 	if err != nil {
 		if o := <-ducks; o.err == nil {
 			o.duck.Close()
@@ -306,22 +305,21 @@ func (d *DB) Warnings() []string {
 // Layout is the layout whose partition columns the view has.
 func (d *DB) Layout() partitions.Layout { return d.layout }
 
-// cacheManifests reads the manifests of the Parquet caches among the paths
-// (a cache's manifest is in the folder given or one above it). It refuses a
-// cache whose last import did not finish: it would answer from part of its
-// source's records. It returns the lines left out of each cache file, by the
-// file's absolute path.
-func cacheManifests(paths []string) (map[string]cacheBadLines, error) {
+// cacheManifests reads the manifests of the Parquet caches the files are in
+// (a cache's manifest is in its top folder, above its files, whether the
+// cache was given or a folder holding it). It refuses a cache whose last
+// import did not finish: it would answer from part of its source's records.
+// It returns the lines left out of each cache file, by the file's absolute
+// path.
+func cacheManifests(files []File) (map[string]cacheBadLines, error) {
 	out := map[string]cacheBadLines{}
-	for _, p := range paths {
-		abs, err := filepath.Abs(p)
-		if err != nil {
+	searched := map[string]bool{} // folders whose manifest, or lack of one, is known
+	for _, f := range files {
+		if f.Text() {
 			continue
 		}
-		if info, err := os.Stat(abs); err != nil || !info.IsDir() {
-			abs = filepath.Dir(abs)
-		}
-		for dir := abs; ; dir = filepath.Dir(dir) {
+		for dir := f.absDir; !searched[dir]; dir = filepath.Dir(dir) {
+			searched[dir] = true
 			m, err := readManifest(dir)
 			if err != nil {
 				return nil, err
