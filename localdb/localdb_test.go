@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -219,6 +220,12 @@ func TestMixedFormats(t *testing.T) {
 	dir := t.TempDir()
 	writeGzip(t, filepath.Join(dir, "a", name), "version srcaddr dstaddr action\n2 10.0.0.1 10.0.0.2 ACCEPT\n")
 	writeGzip(t, filepath.Join(dir, "b", strings.Replace(name, "fl-1234abcd", "fl-5678abcd", 1)), "version vpc-id srcaddr tcp-flags\n3 vpc-1 10.0.0.3 2\n")
+	// A third flow log, of a third format, as a Parquet cache in the same tree.
+	src := t.TempDir()
+	writeGzip(t, filepath.Join(src, strings.Replace(name, "fl-1234abcd", "fl-9abcdef0", 1)), "version srcaddr tcp-flags action\n5 10.0.0.4 18 REJECT\n")
+	if _, err := localdb.Import(context.Background(), []string{src}, filepath.Join(dir, "c"), localdb.Options{}); err != nil {
+		t.Fatal(err)
+	}
 	db := open(t, []string{dir}, localdb.Options{})
 	rows, err := db.Conn().QueryContext(context.Background(), "SELECT srcaddr, dstaddr, vpc_id, tcp_flags FROM flow_logs ORDER BY srcaddr")
 	if err != nil {
@@ -233,10 +240,10 @@ func TestMixedFormats(t *testing.T) {
 		rows.Scan(&src, &dst, &vpc, &flags)
 		got = append(got, strings.Join([]string{src, str(dst), str(vpc), num(flags)}, " "))
 	}
-	if strings.Join(got, "|") != "10.0.0.1 10.0.0.2 NULL NULL|10.0.0.3 NULL vpc-1 2" {
+	if strings.Join(got, "|") != "10.0.0.1 10.0.0.2 NULL NULL|10.0.0.3 NULL vpc-1 2|10.0.0.4 NULL NULL 18" {
 		t.Errorf("rows = %v", got)
 	}
-	if len(db.Formats()) != 2 {
+	if len(db.Formats()) != 3 {
 		t.Errorf("formats = %d", len(db.Formats()))
 	}
 }
@@ -252,5 +259,5 @@ func num(n *int32) string {
 	if n == nil {
 		return "NULL"
 	}
-	return string(rune('0' + *n))
+	return strconv.Itoa(int(*n))
 }
