@@ -422,9 +422,9 @@ func TestCacheReadsLikeItsSource(t *testing.T) {
 	}
 }
 
-// TestOlderManifest: a cache made by an older flowq (a manifest of another
-// shape) is refused with advice, not with a JSON error, and an import
-// rewrites it.
+// TestOlderManifest: a manifest of another shape (an older flowq's) is not a
+// JSON error: the cache reads, its files saying their own sources, and an
+// import rewrites it whole.
 func TestOlderManifest(t *testing.T) {
 	src := t.TempDir()
 	truth := generate(t, src, sample.Options{Days: 1, Seed: 1, Records: 2000})

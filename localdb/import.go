@@ -457,8 +457,8 @@ func removeStale(dest string, units []*unit, m *manifest, st *ImportStats) error
 }
 
 // readManifest reads the manifest of a cache folder: nil when it has none,
-// or one an older flowq wrote (whose cache files do not say their sources:
-// Open refuses them and an import rewrites them).
+// or one an older flowq wrote (an import rewrites such a cache whole; Open
+// refuses its files if they do not say their sources).
 func readManifest(dir string) (*manifest, error) {
 	path := filepath.Join(dir, manifestFile)
 	data, err := os.ReadFile(path)

@@ -30,7 +30,7 @@ var readmeNeedsAWS = map[string]bool{}
 // order, in-process, as a reader would paste them: sample data is generated
 // by the README's own flowq sample command, with its /tmp/ paths moved to a
 // temporary folder, and each command must exit 0. The commands share one
-// test factory, and so one cache folder (demo's data, the verified files), as
+// test factory, and so one cache folder (demo's data, the checked files), as
 // they would one user's. A run that finds no row fails too: the tour must show
 // something.
 func TestReadmeCommands(t *testing.T) {

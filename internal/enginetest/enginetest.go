@@ -1,5 +1,5 @@
 // Package enginetest is the conformance suite for query engines: it runs every
-// starter query of the library over sample data and checks the answers against
+// query of the library, every version, over sample data and checks the answers against
 // the data's truth. Each engine's tests call Run.
 package enginetest
 
