@@ -141,10 +141,7 @@ func TestUnknownHeaderField(t *testing.T) {
 func TestDuplicates(t *testing.T) {
 	ctx := context.Background()
 	src := t.TempDir()
-	truth, err := sample.Generate(ctx, src, sample.Options{Days: 1, Seed: 1, Records: 2000})
-	if err != nil {
-		t.Fatal(err)
-	}
+	truth := generate(t, src, sample.Options{Days: 1, Seed: 1, Records: 2000})
 	var first string
 	filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
 		if first == "" && strings.HasSuffix(p, ".log.gz") {
@@ -207,10 +204,7 @@ func TestDuplicates(t *testing.T) {
 func TestImportKeepsCacheTrue(t *testing.T) {
 	ctx := context.Background()
 	src := t.TempDir()
-	truth, err := sample.Generate(ctx, src, sample.Options{Days: 2, Seed: 1, Records: 4000})
-	if err != nil {
-		t.Fatal(err)
-	}
+	truth := generate(t, src, sample.Options{Days: 2, Seed: 1, Records: 4000})
 	dest := filepath.Join(t.TempDir(), "pq")
 	if _, err := localdb.Import(ctx, []string{src}, dest, localdb.Options{}); err != nil {
 		t.Fatal(err)
@@ -276,9 +270,7 @@ func firstFile(t *testing.T, root string) string {
 func TestCheckCacheShared(t *testing.T) {
 	ctx := context.Background()
 	src := t.TempDir()
-	if _, err := sample.Generate(ctx, src, sample.Options{Days: 8, Seed: 1, Records: 8000}); err != nil {
-		t.Fatal(err)
-	}
+	generate(t, src, sample.Options{Days: 8, Seed: 1, Records: 8000})
 	days, _ := filepath.Glob(filepath.Join(filepath.Dir(filepath.Dir(firstFile(t, src))), "*"))
 	if len(days) < 8 {
 		t.Fatalf("days %v", days)
@@ -439,9 +431,7 @@ func TestFileUnlikeItsFlowLog(t *testing.T) {
 // not DuckDB's, and leaves no partial file.
 func TestImportCancelled(t *testing.T) {
 	src := t.TempDir()
-	if _, err := sample.Generate(context.Background(), src, sample.Options{Days: 1, Seed: 1, Records: 2000}); err != nil {
-		t.Fatal(err)
-	}
+	generate(t, src, sample.Options{Days: 1, Seed: 1, Records: 2000})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	dest := filepath.Join(t.TempDir(), "pq")

@@ -35,13 +35,10 @@ func TestSampleLayouts(t *testing.T) {
 	for _, layout := range partitions.Layouts() {
 		t.Run(layout.String(), func(t *testing.T) {
 			dir := t.TempDir()
-			truth, err := sample.Generate(context.Background(), dir, sample.Options{Days: 2, Format: v5, Layout: layout, Seed: 5, Records: 20000})
-			if err != nil {
-				t.Fatal(err)
-			}
+			truth := generate(t, dir, sample.Options{Days: 2, Format: v5, Layout: layout, Seed: 5, Records: 20000})
 			db := open(t, []string{dir}, localdb.Options{})
 			var rows, rejects, nulls, bytes int64
-			err = db.Conn().QueryRowContext(context.Background(), `SELECT count(*), count(*) FILTER (action = 'REJECT'),
+			err := db.Conn().QueryRowContext(context.Background(), `SELECT count(*), count(*) FILTER (action = 'REJECT'),
 				count(*) FILTER (srcaddr IS NULL AND packets IS NULL AND action IS NULL), sum(bytes) FROM flow_logs`).Scan(&rows, &rejects, &nulls, &bytes)
 			if err != nil {
 				t.Fatal(err)
@@ -72,9 +69,7 @@ func TestSampleLayouts(t *testing.T) {
 
 func TestWindowPruning(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := sample.Generate(context.Background(), dir, sample.Options{Days: 3, Seed: 1, Records: 3000, Layout: partitions.Layout{PerHour: true}}); err != nil {
-		t.Fatal(err)
-	}
+	generate(t, dir, sample.Options{Days: 3, Seed: 1, Records: 3000, Layout: partitions.Layout{PerHour: true}})
 	from := sample.DefaultStart.Add(30 * time.Hour)
 	w, _ := partitions.NewWindow(from, from.Add(time.Hour))
 	db := open(t, []string{dir}, localdb.Options{Window: &w})

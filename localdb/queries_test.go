@@ -2,7 +2,6 @@ package localdb_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -25,10 +24,8 @@ func TestLibrary(t *testing.T) {
 	for _, layout := range partitions.Layouts() {
 		t.Run(layout.String(), func(t *testing.T) {
 			dir := t.TempDir()
-			if _, err := sample.Generate(context.Background(), dir, enginetest.Options(layout)); err != nil {
-				t.Fatal(err)
-			}
-			enginetest.Run(t, opener([]string{dir}, t.TempDir()), readTruth(t, dir))
+			truth := generate(t, dir, enginetest.Options(layout))
+			enginetest.Run(t, opener([]string{dir}, t.TempDir()), truth)
 		})
 	}
 }
@@ -42,31 +39,14 @@ func opener(paths []string, cache string) enginetest.Opener {
 	}
 }
 
-// readTruth reads the truth.json the generator wrote beside the data.
-func readTruth(t *testing.T, dir string) *sample.Truth {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, sample.TruthFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var truth sample.Truth
-	if err := json.Unmarshal(data, &truth); err != nil {
-		t.Fatal(err)
-	}
-	return &truth
-}
-
 // TestUnplacedFiles: files renamed so their names say nothing of their time
 // still answer a windowed query like the originals, because their partition
 // columns come from each record's end.
 func TestUnplacedFiles(t *testing.T) {
 	dir, flat := t.TempDir(), t.TempDir()
-	truth, err := sample.Generate(context.Background(), dir, sample.Options{Days: 1, Seed: 3, Records: 5000})
-	if err != nil {
-		t.Fatal(err)
-	}
+	truth := generate(t, dir, sample.Options{Days: 1, Seed: 3, Records: 5000})
 	n := 0
-	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".log.gz") {
 			return err
 		}
@@ -113,10 +93,7 @@ func TestRunQueryMissingFields(t *testing.T) {
 // and checks that a second import converts nothing.
 func TestLibraryOnParquetCache(t *testing.T) {
 	src, cache := t.TempDir(), t.TempDir()
-	truth, err := sample.Generate(context.Background(), src, enginetest.Options(partitions.Layout{PerHour: true}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	truth := generate(t, src, enginetest.Options(partitions.Layout{PerHour: true}))
 	st, err := localdb.Import(context.Background(), []string{src}, cache, localdb.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -226,10 +203,7 @@ func TestEveryQueryReadsOnlyItsFields(t *testing.T) {
 	truths := map[string]*sample.Truth{}
 	for name, format := range map[string]flowlog.Format{"all": all, "tgw": tgw} {
 		dir := t.TempDir()
-		truth, err := sample.Generate(context.Background(), dir, sample.Options{Days: 1, Seed: 3, Records: 2000, Format: format})
-		if err != nil {
-			t.Fatal(err)
-		}
+		truth := generate(t, dir, sample.Options{Days: 1, Seed: 3, Records: 2000, Format: format})
 		samples[name], truths[name] = dir, truth
 	}
 	for _, q := range queries.Default().All() {

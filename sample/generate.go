@@ -128,6 +128,32 @@ func Generate(ctx context.Context, dir string, opts Options) (*Truth, error) {
 	return truth, nil
 }
 
+// ReadTruth reads the truth Generate wrote into dir. A missing file is an
+// error that is fs.ErrNotExist; one that does not decode is a *TruthError.
+func ReadTruth(dir string) (*Truth, error) {
+	path := filepath.Join(dir, TruthFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var t Truth
+	if err := json.Unmarshal(b, &t); err != nil {
+		return nil, &TruthError{Path: path, Err: err}
+	}
+	return &t, nil
+}
+
+// TruthError is a truth file that is not one Generate wrote.
+type TruthError struct {
+	Path string
+	Err  error
+}
+
+func (e *TruthError) Error() string {
+	return fmt.Sprintf("%s is not a flowq sample's truth (%v)", e.Path, e.Err)
+}
+func (e *TruthError) Unwrap() error { return e.Err }
+
 // span is the generated time in Unix seconds, [start, end), and its number of
 // 5-minute files.
 func (o Options) span() (start, end int64, windows int) {

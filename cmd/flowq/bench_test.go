@@ -30,11 +30,8 @@ func benchData(b *testing.B, name string, opts sample.Options) (string, *sample.
 		root = b.TempDir()
 	}
 	dir := filepath.Join(root, name)
-	if data, err := os.ReadFile(filepath.Join(dir, sample.TruthFile)); err == nil {
-		var t sample.Truth
-		if err := json.Unmarshal(data, &t); err == nil {
-			return dir, &t
-		}
+	if t, err := sample.ReadTruth(dir); err == nil {
+		return dir, t
 	}
 	os.RemoveAll(dir)
 	t, err := sample.Generate(context.Background(), dir, opts)

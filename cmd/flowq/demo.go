@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -304,17 +303,16 @@ func loadOrGenerate(ctx context.Context, dir string, progress io.Writer) (truth 
 	case err != nil:
 		return nil, false, fmt.Errorf("read the demo folder: %w", err)
 	}
-	b, err := os.ReadFile(filepath.Join(dir, sample.TruthFile))
-	if errors.Is(err, fs.ErrNotExist) {
+	t, err := sample.ReadTruth(dir)
+	var bad *sample.TruthError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return nil, false, usageErrorf("%s is not empty and holds no flowq sample (no %s): the demo generates its sample "+
 			"into an empty or new folder and never mixes it with other files; give another --dir", dir, sample.TruthFile)
-	}
-	if err != nil {
+	case errors.As(err, &bad):
+		return nil, false, usageErrorf("%v; give an empty or new --dir", err)
+	case err != nil:
 		return nil, false, fmt.Errorf("read the sample's truth: %w", err)
-	}
-	var t sample.Truth
-	if err := json.Unmarshal(b, &t); err != nil {
-		return nil, false, usageErrorf("%s: %s is not a flowq sample's truth (%v); give an empty or new --dir", dir, sample.TruthFile, err)
 	}
 	var missing []string
 	for _, name := range sample.ScenarioNames() {
@@ -326,5 +324,5 @@ func loadOrGenerate(ctx context.Context, dir string, progress io.Writer) (truth 
 		return nil, false, usageErrorf("the sample in %s has no %s scenario(s), which the tour looks for; give an empty or new --dir "+
 			"(or flowq sample --out DIR without --scenario)", dir, strings.Join(missing, ", "))
 	}
-	return &t, false, nil
+	return t, false, nil
 }
