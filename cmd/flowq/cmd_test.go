@@ -271,10 +271,7 @@ func TestDemoRun(t *testing.T) {
 // holds, and refuses a folder of other files, a sample with files added and
 // a sample without the tour's incidents, writing nothing into any of them.
 func TestDemoDir(t *testing.T) {
-	sampled := t.TempDir()
-	if code, _, errOut := runArgs(t, "sample", "--out", sampled, "--days", "2", "--records", "2000"); code != 0 {
-		t.Fatal(errOut)
-	}
+	sampled := sampleDir(t, "--days", "2", "--records", "2000")
 	code, out, errOut := runArgs(t, "demo", "--dir", sampled)
 	if code != 0 || errOut != "using the existing sample in "+sampled+": 576 files, 3449 records, 2026-01-05 to 2026-01-07 (seed 1, default layout)\n" ||
 		!strings.HasPrefix(out, "flowq demo: 3449 flow-log records in 576 files") {
@@ -289,10 +286,7 @@ func TestDemoDir(t *testing.T) {
 			t.Fatal(errOut)
 		}
 	}
-	partial := t.TempDir()
-	if code, _, errOut := runArgs(t, "sample", "--out", partial, "--records", "500", "--scenario", "icmp,port-scan"); code != 0 {
-		t.Fatal(errOut)
-	}
+	partial := sampleDir(t, "--records", "500", "--scenario", "icmp,port-scan")
 	for _, tc := range []struct{ dir, want string }{
 		{other, other + " is not empty and holds no flowq sample (no truth.json): the demo generates its sample into an empty or new folder and never mixes it with other files; give another --dir"},
 		{mixed, mixed + " holds 576 flow-log files, but the sample its truth.json describes has 288: other files were added to it; the demo reads only a sample of its own, so give an empty or new --dir"},
@@ -310,10 +304,7 @@ func TestDemoDir(t *testing.T) {
 }
 
 func TestSQL(t *testing.T) {
-	dir := t.TempDir()
-	if code, _, errOut := runArgs(t, "sample", "--out", dir, "--records", "2000", "--scenario", "ssh-rejected"); code != 0 {
-		t.Fatal(errOut)
-	}
+	dir := sampleDir(t, "--records", "2000", "--scenario", "ssh-rejected")
 	f, out, errOut := testFactory(t)
 	err := execute(t, newCmdSQL(f, nil), "SELECT dstaddr, count(*) AS n FROM flow_logs WHERE dstport = 22 AND action = 'REJECT' GROUP BY 1",
 		"--local", dir, "--from", "2026-01-05T02:00:00Z", "--to", "2026-01-05T04:00:00Z")
@@ -342,10 +333,7 @@ func TestSQL(t *testing.T) {
 // TestSQLReadOnly: SQL that is not a query is refused as a usage error,
 // with the reason, and no file is written.
 func TestSQLReadOnly(t *testing.T) {
-	dir := t.TempDir()
-	if code, _, errOut := runArgs(t, "sample", "--out", dir, "--records", "500", "--scenario", "icmp"); code != 0 {
-		t.Fatal(errOut)
-	}
+	dir := sampleDir(t, "--records", "500", "--scenario", "icmp")
 	out := filepath.Join(t.TempDir(), "x.csv")
 	for sql, want := range map[string]string{
 		"COPY (SELECT 1) TO '" + out + "'":       "flowq: only queries run over flow_logs",

@@ -100,10 +100,7 @@ func TestDDLFromFlowLog(t *testing.T) {
 // TestDDLFromHeaderDrift: a folder whose files hold two formats is refused
 // with the formats named; one format gives its table.
 func TestDDLFromHeaderDrift(t *testing.T) {
-	dir := t.TempDir()
-	if code, _, errOut := runArgs(t, "sample", "--out", dir, "--records", "500", "--scenario", "icmp"); code != 0 {
-		t.Fatal(errOut)
-	}
+	dir := sampleDir(t, "--records", "500", "--scenario", "icmp")
 	code, out, _ := runArgs(t, "ddl", "--from-header", dir, "--location", "s3://b/", "--accounts", "111122223333", "--regions", "us-east-1")
 	if code != 0 || !strings.Contains(out, "-- VPC flow logs, version 2 format, text files, default layout") {
 		t.Fatalf("one format: %d\n%s", code, out)

@@ -11,10 +11,7 @@ import (
 // terminal, a table fits its width without a line longer than it, and piped
 // output is never cut.
 func TestRunOutputFormats(t *testing.T) {
-	dir := t.TempDir()
-	if code, _, errOut := runArgs(t, "sample", "--out", dir, "--records", "2000", "--scenario", "port-scan,ssh-rejected"); code != 0 {
-		t.Fatal(errOut)
-	}
+	dir := sampleDir(t, "--records", "2000", "--scenario", "port-scan,ssh-rejected")
 	const tsv = "dstaddr\trejects\tpackets\tsources_approx\tfirst_seen\tlast_seen\n" +
 		"10.0.2.200\t1022\t1022\t1\t2026-01-05T04:48:01Z\t2026-01-05T05:05:04Z\n" +
 		"10.0.1.200\t200\t416\t40\t2026-01-05T02:24:35Z\t2026-01-05T03:43:18Z\n" +

@@ -154,10 +154,7 @@ func TestRunLayouts(t *testing.T) {
 }
 
 func TestRunErrors(t *testing.T) {
-	dir := t.TempDir()
-	if code, _, errOut := runArgs(t, "sample", "--out", dir, "--records", "500", "--scenario", "icmp"); code != 0 {
-		t.Fatal(errOut)
-	}
+	dir := sampleDir(t, "--records", "500", "--scenario", "icmp")
 	for _, tc := range []struct {
 		args []string
 		code int
