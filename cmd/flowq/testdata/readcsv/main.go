@@ -66,7 +66,7 @@ func run(root, name string) error {
 		ptrs[i] = &vals2[i]
 	}
 	n := 0
-	for rows.Next() && n < int(r.Limit) {
+	for rows.Next() && (r.Limit == 0 || n < int(r.Limit)) { // the rendered SQL asks one row more than a limit
 		if err := rows.Scan(ptrs...); err != nil {
 			return err
 		}
