@@ -9,7 +9,7 @@ build:
 test:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
-	$(GO) vet ./...
+	$(GO) vet ./... ./cmd/flowq/testdata/readcsv
 	$(GO) test ./...
 
 # bench: the benchmarks behind BENCHMARKS.md.
