@@ -1,6 +1,14 @@
-// Package athenadb is flowq's AWS side: the Athena engine and the AWS lookups
-// it needs. So far it reads a flow log's delivery settings from EC2, so that a
-// table can be generated for exactly what the flow log writes.
+// Package athenadb is flowq's AWS side, through the real SDK clients and the
+// standard configuration (config.LoadDefaultConfig's aws.Config):
+//   - the Athena engine (Open, DB): a queries.Engine over a Glue table, its
+//     format read from the table, values as ExecutionParameters, polling with
+//     backoff, the query stopped when its context ends, results paged and
+//     typed (athena.go, results.go, table.go);
+//   - the table made real (Apply): created or updated through Glue, or its
+//     DDL run in Athena (apply.go);
+//   - the files fetched for the local engine (Download): only the window's
+//     folders listed, resumable, every gzip stream checked (download.go);
+//   - a flow log's delivery read from EC2 (flowlogs.go).
 package athenadb
 
 import (

@@ -48,17 +48,7 @@ const (
 	parquetOutput    = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
 )
 
-var (
-	// Accounts are 12 digits; AWS writes "unknown" for some managed interfaces'
-	// records but never as a folder.
-	accountPattern = regexp.MustCompile(`^\d{12}$`)
-	// Regions have the shape of every partition's regionRegex in the AWS SDKs'
-	// partitions.json: a 2-4 letter prefix, words, a number (us-east-1,
-	// cn-north-1, us-gov-west-1, us-iso-east-1, us-isob-east-1, eu-isoe-west-1,
-	// eusc-de-east-1), so that a new region or partition needs no list update.
-	regionPattern = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-\d+$`)
-	bucketPattern = regexp.MustCompile(`^s3://[a-z0-9][a-z0-9.-]*/`)
-)
+var bucketPattern = regexp.MustCompile(`^s3://[a-z0-9][a-z0-9.-]*/`)
 
 // Validate checks the table against Athena's and Glue's rules, naming the rule
 // broken.
@@ -86,15 +76,15 @@ func (t *Table) Validate() error {
 		}
 	}
 	for i, a := range t.Accounts {
-		if !accountPattern.MatchString(a) {
-			errs = append(errs, fmt.Errorf("account %q: want 12 digits", a))
+		if err := partitions.CheckAccount(a); err != nil {
+			errs = append(errs, err)
 		} else if slices.Contains(t.Accounts[:i], a) {
 			errs = append(errs, fmt.Errorf("account %s is listed twice: projection values are distinct", a))
 		}
 	}
 	for i, r := range t.Regions {
-		if !regionPattern.MatchString(r) {
-			errs = append(errs, fmt.Errorf("region %q: want a region code like us-east-1, us-gov-west-1 or eusc-de-east-1", r))
+		if err := partitions.CheckRegion(r); err != nil {
+			errs = append(errs, err)
 		} else if slices.Contains(t.Regions[:i], r) {
 			errs = append(errs, fmt.Errorf("region %s is listed twice: projection values are distinct", r))
 		}

@@ -128,9 +128,9 @@ func timeColumn(c Column) Column {
 // how it is written and how Athena projects it; the layouts below say in which
 // folder each sits.
 var (
-	accountColumn = Column{Name: "aws_account_id", Type: "string", Kind: Account, Projection: Projection{Type: "enum"},
+	accountColumn = Column{Name: AccountColumn, Type: "string", Kind: Account, Projection: Projection{Type: "enum"},
 		Description: "account folder of the object key"}
-	regionColumn = Column{Name: "aws_region", Type: "string", Kind: Region, Projection: Projection{Type: "enum"},
+	regionColumn = Column{Name: RegionColumn, Type: "string", Kind: Region, Projection: Projection{Type: "enum"},
 		Description: "region folder of the object key"}
 	// The default layout keeps the date in one column because its folders are
 	// yyyy/MM/dd, which Athena's date projection reads as one value.

@@ -154,10 +154,12 @@ func (athena) Name() string { return "athena" }
 // Timestamp: Trino's from_unixtime returns a timestamp with time zone UTC.
 func (athena) Timestamp(s string) string { return "from_unixtime(" + s + ")" }
 
-// InNetwork: Trino's contains(network, address) on an IPADDRESS cast. A NULL
-// address (NODATA records) casts to NULL and matches nothing.
+// InNetwork: Trino's contains(network, address) on an IPADDRESS. TRY_CAST,
+// not CAST: CAST('-' AS IPADDRESS) fails the whole query, and a text table
+// holds '-' (or whatever a damaged line has) where a record has no address.
+// A NULL address, or one that is not an address, matches nothing.
 func (athena) InNetwork(network, addr string) string {
-	return "contains(" + network + ", CAST(" + addr + " AS IPADDRESS))"
+	return "contains(" + network + ", TRY_CAST(" + addr + " AS IPADDRESS))"
 }
 
 func (athena) ApproxDistinct(e string) string { return "approx_distinct(" + e + ")" }
@@ -172,11 +174,19 @@ func (athena) Param(v any, c Clause) (string, bool, error) {
 	if c == WhereClause {
 		return "?", true, nil
 	}
-	lit, err := Literal(v)
+	lit, err := inline(Literal, v)
+	return lit, false, err
+}
+
+// inline writes a value as a literal where a template puts a value: a
+// negative number in parentheses, so that "x -{{param}}" cannot become
+// "x --5", a comment.
+func inline(literal func(any) (string, error), v any) (string, error) {
+	lit, err := literal(v)
 	if strings.HasPrefix(lit, "-") {
 		lit = "(" + lit + ")"
 	}
-	return lit, false, err
+	return lit, err
 }
 
 // Reserved: the words Athena reserves in queries (see sqlwords.AthenaQueries).

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/template"
 
+	"github.com/flowq/flowq/flowlog"
 	"github.com/flowq/flowq/partitions"
 )
 
@@ -49,6 +50,15 @@ type RenderOptions struct {
 	Layout  partitions.Layout // the table's partition columns
 	Window  *partitions.Window
 	Params  Values // from Query.Resolve
+	// Formats are the table's flow-log formats: a query that reads a field
+	// one of them lacks is refused before it is rendered. Nil checks nothing.
+	Formats []flowlog.Format
+	// Accounts and Regions restrict the window's condition to these
+	// partitions (see Scope).
+	Accounts, Regions []string
+	// Inline writes every value as a literal, none as a placeholder: SQL to
+	// paste into a console (Athena's takes at most 25 placeholders).
+	Inline bool
 }
 
 // Rendered is a query ready to run: SQL with ? placeholders and the values to
@@ -107,6 +117,12 @@ func (q *Query) Render(opts RenderOptions) (*Rendered, error) {
 		opts.Table = "flow_logs"
 	}
 	if err := CheckTable(opts.Dialect, opts.Table); err != nil {
+		return nil, err
+	}
+	if err := q.CheckFields(opts.Formats); err != nil {
+		return nil, err
+	}
+	if err := checkScope(opts.Accounts, opts.Regions); err != nil {
 		return nil, err
 	}
 	r := &Rendered{Query: q, Dialect: opts.Dialect, Params: opts.Params, Window: opts.Window}
@@ -169,6 +185,9 @@ func renderFuncs(r *renderer) template.FuncMap {
 func (r *renderer) bind(v any) (string, error) { return r.bindIn(clauseAt(r.sql.String()), v) }
 
 func (r *renderer) bindIn(c Clause, v any) (string, error) {
+	if r.opts.Inline {
+		return inline(r.opts.Dialect.Literal, v)
+	}
 	sql, bound, err := r.opts.Dialect.Param(v, c)
 	if err != nil {
 		return "", err
@@ -199,13 +218,71 @@ func (r *renderer) param(name string) (string, error) {
 	return r.bind(v)
 }
 
-// window is the time condition (see Dialect.Window). Without a window every
-// row qualifies.
+// window is the scope's condition (see scope), then the time condition (see
+// Dialect.Window). Without either every row qualifies.
 func (r *renderer) window() (string, error) {
-	if r.opts.Window == nil {
+	conds, err := scope(r.opts.Dialect, r.opts.Accounts, r.opts.Regions)
+	if err != nil {
+		return "", err
+	}
+	if r.opts.Window != nil {
+		// Every value of the window stands in the clause the template is in.
+		c := clauseAt(r.sql.String())
+		cond, err := r.opts.Dialect.Window(r.opts.Layout, *r.opts.Window, func(v any) (string, error) { return r.bindIn(c, v) })
+		if err != nil {
+			return "", err
+		}
+		conds = append(conds, cond)
+	}
+	if len(conds) == 0 {
 		return "TRUE", nil
 	}
-	// Every value of the window stands in the clause the template is in.
-	c := clauseAt(r.sql.String())
-	return r.opts.Dialect.Window(r.opts.Layout, *r.opts.Window, func(v any) (string, error) { return r.bindIn(c, v) })
+	return strings.Join(conds, " AND "), nil
+}
+
+// scope is the condition that keeps the given accounts' and regions'
+// partitions: aws_account_id IN ('111122223333', …), then aws_region. The
+// values are literals, never placeholders, in every dialect: Athena's
+// injected partition projection needs them in the SQL it plans ("static
+// equality conditions"), and they were checked to be account IDs and region
+// codes before (checkScope).
+func scope(d Dialect, accounts, regions []string) ([]string, error) {
+	var conds []string
+	for _, c := range []struct {
+		column string
+		values []string
+	}{{partitions.AccountColumn, accounts}, {partitions.RegionColumn, regions}} {
+		if len(c.values) == 0 {
+			continue
+		}
+		lits := make([]string, len(c.values))
+		for i, v := range c.values {
+			lit, err := d.Literal(v)
+			if err != nil {
+				return nil, err
+			}
+			lits[i] = lit
+		}
+		if len(lits) == 1 {
+			conds = append(conds, c.column+" = "+lits[0])
+		} else {
+			conds = append(conds, c.column+" IN ("+strings.Join(lits, ", ")+")")
+		}
+	}
+	return conds, nil
+}
+
+// checkScope refuses what is not an account ID or a region code.
+func checkScope(accounts, regions []string) error {
+	for _, a := range accounts {
+		if err := partitions.CheckAccount(a); err != nil {
+			return err
+		}
+	}
+	for _, r := range regions {
+		if err := partitions.CheckRegion(r); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -45,7 +45,16 @@ type Provenance struct {
 	ScannedBytes int64  `json:"scanned_bytes,omitempty"`
 	BadLines     int    `json:"bad_lines"`              // lines of the input that are not records, left out
 	ExecutionID  string `json:"execution_id,omitempty"` // Athena's QueryExecutionId
-	Rows         int    `json:"rows"`
+	Workgroup    string `json:"workgroup,omitempty"`    // the Athena workgroup
+	// EngineMS is the engine's own time for the query (Athena's engine
+	// execution time), in milliseconds.
+	EngineMS int64 `json:"engine_execution_ms,omitempty"`
+	// CostUSD is an estimate from the engine's price list and ScannedBytes
+	// (Athena: $5 per TB, 10 MB at least), not a bill.
+	CostUSD        float64 `json:"estimated_cost_usd,omitempty"`
+	Reused         bool    `json:"result_reused,omitempty"`   // the engine answered with an earlier run's result
+	ResultLocation string  `json:"result_location,omitempty"` // where the engine keeps the result
+	Rows           int     `json:"rows"`
 	// Limit is the most rows the query returns, the value of LimitParam; 0
 	// when it has no limit parameter.
 	Limit int64 `json:"limit,omitempty"`
@@ -75,11 +84,19 @@ func (p *Provenance) AdHoc(sql string) {
 // limit and the row count. The engine's own fields (files, bytes, execution
 // ID, timing) are kept.
 func (r *Rendered) Finish(res *Result) {
-	p := &res.Provenance
+	truncated := false
 	if r.Limit > 0 && int64(len(res.Rows)) > r.Limit {
 		res.Rows = res.Rows[:r.Limit:r.Limit]
-		p.Truncated = true
+		truncated = true
 	}
+	res.Provenance.Rows = len(res.Rows)
+	r.finish(&res.Provenance, truncated)
+}
+
+// finish fills the provenance that comes from the query, as Finish says, for
+// a result of p.Rows rows that the limit did or did not cut.
+func (r *Rendered) finish(p *Provenance, truncated bool) {
+	p.Truncated = truncated
 	p.Query = r.Query.Ref()
 	p.SQL = "" // the query's text is its published source, named by Query
 	p.SQLSHA256 = r.Query.SourceSHA256()
@@ -95,7 +112,6 @@ func (r *Rendered) Finish(res *Result) {
 	if r.Limit > 0 {
 		p.Limit, p.LimitParam = r.Limit, LimitParam
 	}
-	p.Rows = len(res.Rows)
 }
 
 func sha256Hex(s string) string {

@@ -3,6 +3,7 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -63,7 +64,7 @@ func formatError(f string) error {
 	return fmt.Errorf("output format %q: want auto, table, tsv, csv, json, jsonl or markdown", f)
 }
 
-// Options say how Print writes a result.
+// Options say how Print and a Writer write a result.
 type Options struct {
 	Format Format
 	// TTY says the output is a terminal: Auto is then a table, and a table
@@ -73,10 +74,46 @@ type Options struct {
 	// than that has its widest columns shortened, with an ellipsis, so that no
 	// line wraps. Output that is not a terminal is never cut.
 	Width int
+	// Hold is how many rows a Writer keeps before it writes any (0:
+	// DefaultHold). A result of at most Hold rows is written whole, a table
+	// fitted to all its rows; a longer one is written as it arrives, page by
+	// page, a table fitted to the rows held, so that memory holds a page and
+	// not the result.
+	Hold int
 }
 
-// Print writes the result as the options say.
+// DefaultHold is the rows a Writer holds by default: a few MB.
+const DefaultHold = 10_000
+
+// Print writes a whole result as the options say.
 func Print(w io.Writer, res *queries.Result, o Options) error {
+	o.Hold = max(len(res.Rows), 1)
+	wr := NewWriter(w, o)
+	if err := wr.Page(queries.Page{Columns: res.Columns, Rows: res.Rows}); err != nil {
+		return err
+	}
+	return wr.Close(res.Provenance)
+}
+
+// Writer writes a result as its pages arrive (queries.Stream hands them
+// over): Page for each page, then Close with the provenance. A JSON
+// document's provenance comes after its rows, so that it can be written last.
+type Writer struct {
+	out    *bufio.Writer
+	format Format // never Auto
+	width  int    // a table's width, on a terminal; 0: not fitted
+	hold   int
+	cols   []queries.Column
+	held   [][]any // rows not yet written
+	begun  bool    // the head is written: rows go out as they come
+	table  tableLayout
+	csv    *csv.Writer
+	rows   int
+	err    error
+}
+
+// NewWriter returns a writer of the format the options say.
+func NewWriter(w io.Writer, o Options) *Writer {
 	f := o.Format
 	if f == Auto {
 		f = TSV
@@ -84,26 +121,174 @@ func Print(w io.Writer, res *queries.Result, o Options) error {
 			f = Table
 		}
 	}
-	switch f {
-	case Table:
-		width := 0
-		if o.TTY {
-			width = o.Width
-		}
-		return writeTable(w, res, width)
-	case TSV:
-		return writeTSV(w, res)
-	case CSV:
-		return writeCSV(w, res)
-	case JSON:
-		return writeJSON(w, res)
-	case JSONL:
-		return writeJSONL(w, res)
-	case Markdown:
-		return writeMarkdown(w, res)
+	wr := &Writer{out: bufio.NewWriter(w), format: f, hold: o.Hold}
+	if wr.hold <= 0 {
+		wr.hold = DefaultHold
 	}
-	return formatError(string(f))
+	if o.TTY {
+		wr.width = o.Width
+	}
+	return wr
 }
+
+// Page adds rows of the result; the columns are the result's.
+func (w *Writer) Page(p queries.Page) error {
+	if w.err != nil {
+		return w.err
+	}
+	w.cols = p.Columns
+	if w.begun {
+		return w.write(p.Rows)
+	}
+	w.held = append(w.held, p.Rows...)
+	if len(w.held) <= w.hold {
+		return nil
+	}
+	held := w.held
+	w.held = nil
+	if err := w.begin(held); err != nil {
+		return err
+	}
+	return w.write(held)
+}
+
+// Close writes what is held and the end of the result.
+func (w *Writer) Close(p queries.Provenance) error {
+	if w.err != nil {
+		return w.err
+	}
+	if !w.begun {
+		if err := w.begin(w.held); err != nil {
+			return err
+		}
+		if err := w.write(w.held); err != nil {
+			return err
+		}
+	}
+	switch w.format {
+	case CSV:
+		w.csv.Flush()
+		w.fail(w.csv.Error())
+	case JSON:
+		prov, err := json.MarshalIndent(p, "  ", "  ")
+		if w.fail(err) != nil {
+			return err
+		}
+		if w.rows > 0 {
+			w.out.WriteString("\n  ")
+		}
+		fmt.Fprintf(w.out, "],\n  \"provenance\": %s\n}\n", prov)
+	}
+	return w.fail(w.out.Flush())
+}
+
+// fail keeps the first error, which every later call returns.
+func (w *Writer) fail(err error) error {
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	return w.err
+}
+
+// begin writes the head of the result: the column names, a table fitted to
+// the first rows.
+func (w *Writer) begin(first [][]any) error {
+	w.begun = true
+	names := make([]string, len(w.cols))
+	for i, c := range w.cols {
+		names[i] = c.Name
+	}
+	switch w.format {
+	case Table:
+		w.table = layoutTable(names, first, w.width)
+		w.table.line(w.out, w.table.names)
+	case TSV:
+		for i, n := range names {
+			names[i] = tsvEscape.Replace(n)
+		}
+		w.out.WriteString(strings.Join(names, "\t") + "\n")
+	case CSV:
+		w.csv = csv.NewWriter(w.out)
+		w.csv.Write(names)
+	case JSON:
+		cols, err := json.Marshal(w.cols)
+		if err != nil {
+			return w.fail(err)
+		}
+		fmt.Fprintf(w.out, "{\n  \"columns\": %s,\n  \"rows\": [", cols)
+	case JSONL:
+	case Markdown:
+		w.out.WriteString("|")
+		for _, n := range names {
+			w.out.WriteString(" " + mdCell.Replace(n) + " |")
+		}
+		w.out.WriteString("\n|" + strings.Repeat(" --- |", len(names)) + "\n")
+	default:
+		return w.fail(formatError(string(w.format)))
+	}
+	return nil
+}
+
+// write writes rows in the format, then flushes, so that a streamed result
+// shows as it arrives.
+func (w *Writer) write(rows [][]any) error {
+	for _, row := range rows {
+		switch w.format {
+		case Table:
+			cells := make([]string, len(row))
+			for i, v := range row {
+				cells[i] = oneLine.Replace(textValue(v))
+			}
+			w.table.line(w.out, cells)
+		case TSV:
+			for i, v := range row {
+				if i > 0 {
+					w.out.WriteByte('\t')
+				}
+				w.out.WriteString(tsvEscape.Replace(textValue(v)))
+			}
+			w.out.WriteByte('\n')
+		case CSV:
+			cells := make([]string, len(row))
+			for i, v := range row {
+				cells[i] = textValue(v)
+			}
+			w.csv.Write(cells)
+		case JSON, JSONL:
+			obj, err := object(w.cols, row)
+			if err != nil {
+				return w.fail(err)
+			}
+			if w.format == JSON {
+				if w.rows > 0 {
+					w.out.WriteByte(',')
+				}
+				w.out.WriteString("\n    ")
+			}
+			w.out.Write(obj)
+			if w.format == JSONL {
+				w.out.WriteByte('\n')
+			}
+		case Markdown:
+			w.out.WriteString("|")
+			for _, v := range row {
+				w.out.WriteString(" " + mdCell.Replace(textValue(v)) + " |")
+			}
+			w.out.WriteString("\n")
+		}
+		w.rows++
+	}
+	if w.csv != nil {
+		w.csv.Flush()
+		if w.fail(w.csv.Error()) != nil {
+			return w.err
+		}
+	}
+	return w.fail(w.out.Flush())
+}
+
+// mdCell keeps a Markdown table cell in its cell and on its line.
+var mdCell = strings.NewReplacer("|", `\|`, "\n", " ")
 
 // textValue renders a value for the text formats: NULL is empty, times are
 // RFC 3339.
@@ -126,51 +311,54 @@ func textValue(v any) string {
 // oneLine keeps a table cell on its line.
 var oneLine = strings.NewReplacer("\t", " ", "\r\n", " ", "\n", " ", "\r", " ")
 
-// writeTable aligns the columns, two spaces apart, under upper-case names.
-// With a width (> 0), a table wider than it is fitted (see fit).
-func writeTable(w io.Writer, res *queries.Result, width int) error {
-	lines := make([][]string, 0, len(res.Rows)+1)
-	names := make([]string, len(res.Columns))
-	for i, c := range res.Columns {
-		names[i] = oneLine.Replace(strings.ToUpper(c.Name))
-	}
-	lines = append(lines, names)
+// tableLayout is how a table's lines are written: each column's width,
+// two spaces apart, under upper-case names, each line cut at cut when that
+// is not 0 (a terminal too narrow for the columns).
+type tableLayout struct {
+	names  []string
+	widths []int
+	cut    int
+}
+
+// layoutTable fits the columns to the rows: each as wide as its name and its
+// widest value, and with a width (> 0), a table wider than it fitted (see
+// fit). Rows written later that are wider stick out.
+func layoutTable(names []string, rows [][]any, width int) tableLayout {
+	t := tableLayout{names: make([]string, len(names)), widths: make([]int, len(names))}
 	data := make([]int, len(names)) // the widest value of each column
 	text := make([]bool, len(names))
-	for _, row := range res.Rows {
-		cells := make([]string, len(row))
+	for i, n := range names {
+		t.names[i] = oneLine.Replace(strings.ToUpper(n))
+	}
+	for _, row := range rows {
 		for i, v := range row {
-			cells[i] = oneLine.Replace(textValue(v))
-			data[i] = max(data[i], utf8.RuneCountInString(cells[i]))
+			data[i] = max(data[i], utf8.RuneCountInString(oneLine.Replace(textValue(v))))
 			if _, ok := v.(string); ok {
 				text[i] = true
 			}
 		}
-		lines = append(lines, cells)
 	}
-	widths := make([]int, len(names))
-	for i, name := range names {
-		widths[i] = max(data[i], utf8.RuneCountInString(name))
+	for i, name := range t.names {
+		t.widths[i] = max(data[i], utf8.RuneCountInString(name))
 	}
-	cut := 0
-	if width > 0 && len(widths) > 0 {
-		cut = fit(widths, data, text, width)
+	if width > 0 && len(t.widths) > 0 {
+		t.cut = fit(t.widths, data, text, width)
 	}
-	var b strings.Builder
-	for _, cells := range lines {
-		var line strings.Builder
-		for i, c := range cells {
-			c = shorten(c, widths[i])
-			line.WriteString(c)
-			if i < len(cells)-1 {
-				line.WriteString(strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c)+columnGap))
-			}
+	return t
+}
+
+// line writes one line of the table.
+func (t tableLayout) line(w *bufio.Writer, cells []string) {
+	var line strings.Builder
+	for i, c := range cells {
+		c = shorten(c, t.widths[i])
+		line.WriteString(c)
+		if i < len(cells)-1 {
+			line.WriteString(strings.Repeat(" ", max(t.widths[i]-utf8.RuneCountInString(c), 0)+columnGap))
 		}
-		b.WriteString(shorten(line.String(), cut))
-		b.WriteByte('\n')
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	w.WriteString(shorten(line.String(), t.cut))
+	w.WriteByte('\n')
 }
 
 const (
@@ -250,53 +438,11 @@ func shorten(s string, n int) string {
 // tab, newline or carriage return is written as \\, \t, \n or \r.
 var tsvEscape = strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`, "\r", `\r`)
 
-// writeTSV writes a header line of column names, then a line a row: values
-// tab-separated as text renders them (NULL is empty), escaped by tsvEscape.
-func writeTSV(w io.Writer, res *queries.Result) error {
-	var b strings.Builder
-	for i, c := range res.Columns {
-		if i > 0 {
-			b.WriteByte('\t')
-		}
-		b.WriteString(tsvEscape.Replace(c.Name))
-	}
-	b.WriteByte('\n')
-	for _, row := range res.Rows {
-		for i, v := range row {
-			if i > 0 {
-				b.WriteByte('\t')
-			}
-			b.WriteString(tsvEscape.Replace(textValue(v)))
-		}
-		b.WriteByte('\n')
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-func writeCSV(w io.Writer, res *queries.Result) error {
-	cw := csv.NewWriter(w)
-	names := make([]string, len(res.Columns))
-	for i, c := range res.Columns {
-		names[i] = c.Name
-	}
-	cw.Write(names)
-	for _, row := range res.Rows {
-		cells := make([]string, len(row))
-		for i, v := range row {
-			cells[i] = textValue(v)
-		}
-		cw.Write(cells)
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
 // object writes a row as a JSON object whose keys keep the column order.
-func object(res *queries.Result, row []any) ([]byte, error) {
+func object(cols []queries.Column, row []any) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteByte('{')
-	for i, c := range res.Columns {
+	for i, c := range cols {
 		if i > 0 {
 			b.WriteByte(',')
 		}
@@ -311,70 +457,4 @@ func object(res *queries.Result, row []any) ([]byte, error) {
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
-}
-
-func writeJSON(w io.Writer, res *queries.Result) error {
-	prov, err := json.MarshalIndent(res.Provenance, "  ", "  ")
-	if err != nil {
-		return err
-	}
-	cols, err := json.Marshal(res.Columns)
-	if err != nil {
-		return err
-	}
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "{\n  \"provenance\": %s,\n  \"columns\": %s,\n  \"rows\": [", prov, cols)
-	for i, row := range res.Rows {
-		obj, err := object(res, row)
-		if err != nil {
-			return err
-		}
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString("\n    ")
-		b.Write(obj)
-	}
-	if len(res.Rows) > 0 {
-		b.WriteString("\n  ")
-	}
-	b.WriteString("]\n}\n")
-	_, err = w.Write(b.Bytes())
-	return err
-}
-
-func writeJSONL(w io.Writer, res *queries.Result) error {
-	for _, row := range res.Rows {
-		obj, err := object(res, row)
-		if err != nil {
-			return err
-		}
-		if _, err := fmt.Fprintf(w, "%s\n", obj); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func writeMarkdown(w io.Writer, res *queries.Result) error {
-	cell := strings.NewReplacer("|", `\|`, "\n", " ")
-	var b strings.Builder
-	b.WriteString("|")
-	for _, c := range res.Columns {
-		b.WriteString(" " + cell.Replace(c.Name) + " |")
-	}
-	b.WriteString("\n|")
-	for range res.Columns {
-		b.WriteString(" --- |")
-	}
-	b.WriteString("\n")
-	for _, row := range res.Rows {
-		b.WriteString("|")
-		for _, v := range row {
-			b.WriteString(" " + cell.Replace(textValue(v)) + " |")
-		}
-		b.WriteString("\n")
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }

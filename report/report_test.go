@@ -134,3 +134,44 @@ func TestParseFormat(t *testing.T) {
 		t.Errorf("xml: %v", err)
 	}
 }
+
+// TestWriterStreams: past Hold rows a Writer writes each page as it comes,
+// before Close, and every format but the table writes the same bytes as
+// Print; a streamed table keeps the widths of the rows it held.
+func TestWriterStreams(t *testing.T) {
+	res := result()
+	for _, f := range []Format{TSV, CSV, JSON, JSONL, Markdown, Table} {
+		var whole bytes.Buffer
+		if err := Print(&whole, res, Options{Format: f}); err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		w := NewWriter(&b, Options{Format: f, Hold: 1})
+		w.Page(queries.Page{Columns: res.Columns, Rows: res.Rows[:1]})
+		if b.Len() != 0 {
+			t.Errorf("%s: wrote before holding more than Hold rows: %q", f, b.String())
+		}
+		w.Page(queries.Page{Columns: res.Columns, Rows: res.Rows[1:]})
+		if !strings.Contains(b.String(), "7") {
+			t.Errorf("%s: the second page is not written before Close: %q", f, b.String())
+		}
+		w.Page(queries.Page{Columns: res.Columns})
+		if err := w.Close(res.Provenance); err != nil {
+			t.Fatal(err)
+		}
+		if f != Table && b.String() != whole.String() {
+			t.Errorf("%s streamed:\n%s\nwhole:\n%s", f, b.String(), whole.String())
+		}
+	}
+	// The table held both rows before it wrote: fitted to both, as Print.
+	var b, whole bytes.Buffer
+	Print(&whole, res, Options{Format: Table})
+	w := NewWriter(&b, Options{Format: Table, Hold: 2})
+	for _, row := range res.Rows {
+		w.Page(queries.Page{Columns: res.Columns, Rows: [][]any{row}})
+	}
+	w.Close(res.Provenance)
+	if b.String() != whole.String() {
+		t.Errorf("held table:\n%s\nwhole:\n%s", b.String(), whole.String())
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/flowq/flowq/athenadb"
 	"github.com/flowq/flowq/ddl"
 	"github.com/flowq/flowq/flowlog"
 	"github.com/flowq/flowq/partitions"
@@ -154,7 +155,7 @@ func (tf *tableFlags) fromFlags(now time.Time) (*ddl.Table, error) {
 // table builds the table the flags describe, reading the headers of
 // --from-header or calling EC2 for --flow-log-id, and checks it whole (a
 // table the flags describe alone, fromFlags checks).
-func (tf *tableFlags) table(ctx context.Context, f *Factory) (*ddl.Table, error) {
+func (tf *tableFlags) table(ctx context.Context, f *Factory, ec2 func(context.Context) (*athenadb.EC2, error)) (*ddl.Table, error) {
 	t, err := tf.fromFlags(f.Now())
 	if err != nil {
 		return nil, err
@@ -165,7 +166,7 @@ func (tf *tableFlags) table(ctx context.Context, f *Factory) (*ddl.Table, error)
 			return nil, err
 		}
 	case tf.FlowLogID != "":
-		if err := tf.fromFlowLog(ctx, f, t); err != nil {
+		if err := tf.fromFlowLog(ctx, ec2, t); err != nil {
 			return nil, err
 		}
 	default:
@@ -178,8 +179,8 @@ func (tf *tableFlags) table(ctx context.Context, f *Factory) (*ddl.Table, error)
 }
 
 // fromFlowLog fills the format and delivery from the flow log itself.
-func (tf *tableFlags) fromFlowLog(ctx context.Context, f *Factory, t *ddl.Table) error {
-	client, err := f.EC2(ctx)
+func (tf *tableFlags) fromFlowLog(ctx context.Context, ec2 func(context.Context) (*athenadb.EC2, error), t *ddl.Table) error {
+	client, err := ec2(ctx)
 	if err != nil {
 		return err
 	}
@@ -262,11 +263,98 @@ when the files disagree.`,
 	}
 	opts.Table.register(cmd, true)
 	addEnumFlag(cmd, &opts.Output, "output", "o", "athena", "output", enumSpec[string]{values: ddlOutputs})
+	cmd.AddCommand(newCmdDDLApply(f, nil))
 	return cmd
 }
 
+// DDLApplyOptions are the inputs of flowq ddl apply.
+type DDLApplyOptions struct {
+	Factory *Factory
+	Context context.Context
+	Table   tableFlags
+	DryRun  bool
+	Via     string // glue or athena
+	// SinceGiven is whether --since was given: without it an existing table
+	// keeps its projection's first day.
+	SinceGiven     bool
+	AWS            awsFlags
+	Workgroup      string
+	OutputLocation string
+}
+
+func newCmdDDLApply(f *Factory, runF func(*DDLApplyOptions) error) *cobra.Command {
+	opts := &DDLApplyOptions{Factory: f}
+	cmd := &cobra.Command{
+		Use:   "apply [flags of flowq ddl]",
+		Short: "Create or update the table in the Glue Data Catalog",
+		Long: `Create the table flowq ddl describes (the same flags) in the Glue Data Catalog: the database if
+it is missing, then the table, or an update of the table when it differs. It prints what it
+changed: nothing, what it created, or each column and property that differs. --dry-run only
+prints that. Applying the same table twice changes nothing the second time; without --since,
+an existing table keeps its projection's first day.
+
+--via athena runs the generated CREATE DATABASE and CREATE EXTERNAL TABLE statements as Athena
+queries instead (in --workgroup, results in --output-location or the workgroup's); Athena's
+DDL cannot change a table, so a table that differs is then shown and left alone.`,
+		Example: `  flowq ddl apply --format v5 --location s3://my-logs/ --accounts 111122223333 --regions us-east-1 --dry-run
+  flowq ddl apply --flow-log-id fl-0123456789abcdef0 --accounts 111122223333 --profile audit --region eu-west-1
+  flowq ddl apply --location s3://my-logs/ --accounts 111122223333 --regions us-east-1 --via athena --output-location s3://my-results/`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Context = cmd.Context()
+			opts.Table.Given = flagsGiven(cmd, givenTableFlags...)
+			opts.SinceGiven = cmd.Flags().Changed("since")
+			if _, err := opts.Table.fromFlags(opts.Factory.Now()); err != nil {
+				return err
+			}
+			if opts.Via == "glue" && (cmd.Flags().Changed("workgroup") || cmd.Flags().Changed("output-location")) {
+				return usageErrorf("--workgroup and --output-location are for --via athena")
+			}
+			if err := opts.AWS.check(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return ddlApplyRun(opts)
+		},
+	}
+	opts.Table.register(cmd, true)
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "print what would change, and change nothing")
+	addEnumFlag(cmd, &opts.Via, "via", "", "glue", "how the table is made", enumSpec[string]{values: []string{"glue", "athena"},
+		describe: map[string]string{"glue": "Glue's CreateTable and UpdateTable", "athena": "the DDL, run as Athena queries"}})
+	cmd.Flags().StringVar(&opts.Workgroup, "workgroup", "primary", "Athena workgroup (--via athena)")
+	cmd.Flags().StringVar(&opts.OutputLocation, "output-location", "", "s3://bucket/prefix/ for the DDL's results (--via athena; default: the workgroup's)")
+	opts.AWS.register(cmd)
+	return cmd
+}
+
+func ddlApplyRun(opts *DDLApplyOptions) error {
+	ctx, f := opts.Context, opts.Factory
+	cfg, err := opts.AWS.config(ctx, f)
+	if err != nil {
+		return err
+	}
+	// --flow-log-id is read with the same profile and region as the rest.
+	ec2 := func(context.Context) (*athenadb.EC2, error) { return athenadb.NewEC2(cfg), nil }
+	t, err := opts.Table.table(ctx, f, ec2)
+	if err != nil {
+		return err
+	}
+	ao := athenadb.ApplyOptions{DryRun: opts.DryRun, KeepSince: !opts.SinceGiven}
+	if opts.Via == "athena" {
+		ao.Athena = &athenadb.Options{Workgroup: opts.Workgroup, OutputLocation: opts.OutputLocation}
+	}
+	c, err := athenadb.Apply(ctx, cfg, t, ao)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprint(f.IO.Out, c)
+	return err
+}
+
 func ddlRun(opts *DDLOptions) error {
-	t, err := opts.Table.table(opts.Context, opts.Factory)
+	t, err := opts.Table.table(opts.Context, opts.Factory, opts.Factory.EC2)
 	if err != nil {
 		return err
 	}
@@ -359,7 +447,7 @@ func (opts *PartitionsAddOptions) rangeTimes() (from, to time.Time, err error) {
 }
 
 func partitionsAddRun(opts *PartitionsAddOptions) error {
-	t, err := opts.Table.table(opts.Context, opts.Factory)
+	t, err := opts.Table.table(opts.Context, opts.Factory, opts.Factory.EC2)
 	if err != nil {
 		return err
 	}

@@ -12,10 +12,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
 	"github.com/flowq/flowq/athenadb"
 	"github.com/flowq/flowq/internal/iostreams"
+	"github.com/flowq/flowq/report"
 )
 
 // testNow is the test factory's clock: a few days after the sample data's
@@ -33,6 +35,9 @@ func testFactory(t testing.TB) (*Factory, *bytes.Buffer, *bytes.Buffer) {
 		IO:       io,
 		Now:      func() time.Time { return testNow },
 		CacheDir: func() (string, error) { return cache, nil },
+		AWS: func(context.Context, string, string) (aws.Config, error) {
+			return aws.Config{}, errors.New("this test has no AWS: set the factory's AWS to a fake's Config")
+		},
 		EC2: func(context.Context) (*athenadb.EC2, error) {
 			return nil, errors.New("this test has no EC2: set the factory's EC2 to a fake")
 		},
@@ -79,11 +84,21 @@ var elapsed = regexp.MustCompile(` in [0-9][0-9.]*(ns|µs|ms|s|m[0-9.]+s)\b`)
 // rest of it can be compared exactly.
 func withoutElapsed(s string) string { return elapsed.ReplaceAllString(s, " in ELAPSED") }
 
+// runAsFlowq, set to 1 in the environment of this test binary, makes it
+// flowq itself: the tests that need a process of flowq's own (a signal, the
+// standard AWS configuration from the environment) run the binary again
+// with it.
+const runAsFlowq = "FLOWQ_TEST_RUN_AS_FLOWQ"
+
 // TestMain points HOME and the cache folder at a temporary folder for the
 // whole test binary: tests use testFactory and never the real one, and should
 // anything still look for the user's folders (a library, a command built
 // the wrong way), it finds an empty one.
 func TestMain(m *testing.M) {
+	if os.Getenv(runAsFlowq) == "1" {
+		main()
+		return
+	}
 	home, err := os.MkdirTemp("", "flowq-test-home")
 	if err != nil {
 		panic(err)
@@ -159,4 +174,18 @@ func withoutDependencies(opts any, f *Factory) string {
 		field.SetZero()
 	}
 	return ""
+}
+
+// localEngine is the engine flags of --local paths, the other flags at their
+// defaults.
+func localEngine(paths ...string) engineFlags {
+	return engineFlags{Local: paths, StreamAfter: report.DefaultHold,
+		Athena: athenaFlags{Workgroup: "primary", Database: "vpc_flow_logs", Table: "flow_logs"}}
+}
+
+// strictEngine is localEngine with --strict.
+func strictEngine(paths ...string) engineFlags {
+	e := localEngine(paths...)
+	e.Strict, e.Athena.Given = true, map[string]bool{"strict": true}
+	return e
 }

@@ -15,8 +15,8 @@ import (
 // pflag's wrapping; report's aliases hold. Completion: TestCompleteFlags.
 func TestEnumFlag(t *testing.T) {
 	for cmd, want := range map[string]string{
-		"run": "  -o, --output string       output format: auto, table, tsv, csv, json, jsonl, markdown (auto: a table on a terminal, tsv when piped) (default \"auto\")\n",
-		"sql": "  -o, --output string       output format: auto, table, tsv, csv, json, jsonl, markdown (auto: a table on a terminal, tsv when piped) (default \"auto\")\n",
+		"run": "  -o, --output string            output format: auto, table, tsv, csv, json, jsonl, markdown (auto: a table on a terminal, tsv when piped) (default \"auto\")\n",
+		"sql": "  -o, --output string            output format: auto, table, tsv, csv, json, jsonl, markdown (auto: a table on a terminal, tsv when piped) (default \"auto\")\n",
 		"ddl": "  -o, --output string        output: athena, glue, cloudformation, terraform (default \"athena\")\n",
 	} {
 		code, out, _ := runArgs(t, cmd, "--help")

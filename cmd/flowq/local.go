@@ -72,25 +72,70 @@ func (w *windowFlags) window(now time.Time) (*partitions.Window, error) {
 }
 
 // engineFlags choose the engine a command runs its query on, and configure
-// it: today the local engine (--local PATH…, --strict). An engine added later
-// is one more flag group here and one more case in open, not a new path
-// through every command.
+// it: the local engine (--local PATH…, --strict) or Athena (--athena and its
+// flags, athenaFlags), a time limit, and how much of a result is held
+// before it is written.
 type engineFlags struct {
-	Local  []string // files, folders or globs of downloaded flow logs
-	Strict bool
+	Local       []string // files, folders or globs of downloaded flow logs
+	Strict      bool
+	Athena      athenaFlags
+	Timeout     time.Duration
+	StreamAfter int
 }
 
 func (e *engineFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&e.Local, "local", nil, "a file, folder or glob of downloaded flow logs, or a Parquet cache (repeatable)")
-	cmd.Flags().BoolVar(&e.Strict, "strict", false, "fail on bad lines instead of reporting them")
+	cmd.Flags().BoolVar(&e.Strict, "strict", false, "fail on bad lines instead of reporting them (--local)")
+	cmd.Flags().DurationVar(&e.Timeout, "timeout", 0, fmt.Sprintf("stop the query after this long (e.g. 10m) and exit %d; an Athena query is stopped in Athena", exitTimeout))
+	cmd.Flags().IntVar(&e.StreamAfter, "stream-after", report.DefaultHold, "rows held before output starts: a longer result is written as it arrives, a table fitted to the first rows")
+	e.Athena.register(cmd)
 }
 
-// check is the usage rule of the flags: an engine must be chosen.
+// given records which flags the command line gave, for the rules that
+// depend on it.
+func (e *engineFlags) given(cmd *cobra.Command) {
+	e.Athena.Given = flagsGiven(cmd, append([]string{"strict"}, athenaOnly...)...)
+}
+
+// check is the usage rule of the flags: one engine, configured right.
 func (e *engineFlags) check() error {
-	if len(e.Local) == 0 {
-		return usageErrorf("--local is required: the engine reads downloaded files")
+	switch {
+	case len(e.Local) == 0 && !e.Athena.Athena:
+		return usageErrorf("choose an engine: --local PATH (downloaded files) or --athena (the table in Athena)")
+	case len(e.Local) > 0 && e.Athena.Athena:
+		return usageErrorf("--local and --athena both choose the engine: give one")
+	case e.Athena.Athena && e.Athena.Given["strict"]:
+		return usageErrorf("--strict is for --local: Athena does not report the lines it could not read")
+	case e.Timeout < 0:
+		return usageErrorf("--timeout %s: want a positive duration", e.Timeout)
+	case e.StreamAfter < 1:
+		return usageErrorf("--stream-after %d: want at least 1 row", e.StreamAfter)
 	}
-	return nil
+	return e.Athena.check()
+}
+
+// writer is the result writer for stdout: on a terminal, a table fits its
+// width; past --stream-after rows, rows are written as they arrive.
+func (e *engineFlags) writer(f *Factory, format report.Format) *report.Writer {
+	io := f.IO
+	return report.NewWriter(io.Out, report.Options{Format: format, TTY: io.IsStdoutTTY(), Width: io.TerminalWidth(), Hold: e.StreamAfter})
+}
+
+// deadline is the command's context with --timeout.
+func (e *engineFlags) deadline(ctx context.Context) (context.Context, context.CancelFunc) {
+	if e.Timeout > 0 {
+		return context.WithTimeout(ctx, e.Timeout)
+	}
+	return context.WithCancel(ctx)
+}
+
+// failed is the error of a query that did not finish: past --timeout, a
+// timeoutError (its own exit code).
+func (e *engineFlags) failed(err error) error {
+	if e.Timeout > 0 && errors.Is(err, context.DeadlineExceeded) {
+		return timeoutError{err: err, after: e.Timeout}
+	}
+	return err
 }
 
 // checkCache is where flowq remembers the text files it has read whole.
@@ -101,27 +146,37 @@ func checkCache(f *Factory) string {
 	return ""
 }
 
-// open opens the engine the flags choose over the window. A dataset with
-// nothing to read in the window is a noDataError saying what there is.
-func (e *engineFlags) open(ctx context.Context, f *Factory, w *partitions.Window) (queries.Engine, error) {
+// open opens the engine the flags choose over the window, with the live
+// line a running Athena query shows on a terminal (nil otherwise). A local
+// dataset with nothing to read in the window is a noDataError saying what
+// there is.
+func (e *engineFlags) open(ctx context.Context, f *Factory, w *partitions.Window) (queries.Engine, *statusLine, error) {
+	if e.Athena.Athena {
+		var line *statusLine
+		if f.IO.IsStderrTTY() {
+			line = &statusLine{w: f.IO.ErrOut}
+		}
+		db, err := e.Athena.open(ctx, f, w, line)
+		return db, line, err
+	}
 	db, err := localdb.Open(ctx, e.Local, localdb.Options{Strict: e.Strict, Window: w, CheckCache: checkCache(f)})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(db.Files()) == 0 {
 		found := db.Found()
 		db.Close()
 		if found.Files == 0 {
-			return nil, noFilesError(e.Local)
+			return nil, nil, noFilesError(e.Local)
 		}
 		msg := fmt.Sprintf("no file can hold records of %s to %s", w.From.Format(time.RFC3339), w.To.Format(time.RFC3339))
 		if !found.First.IsZero() {
 			msg += fmt.Sprintf("; the %d files found run from %s to %s", found.Files,
 				found.First.Format(time.RFC3339), found.Last.Format(time.RFC3339))
 		}
-		return nil, noDataError{errors.New(msg)}
+		return nil, nil, noDataError{errors.New(msg)}
 	}
-	return db, nil
+	return db, nil, nil
 }
 
 // noFilesError says that paths hold no flow-log file.
@@ -213,22 +268,57 @@ func reportLines(w io.Writer, warnings []string, bad []localdb.BadLine, badCount
 	}
 }
 
-// writeResult writes a result to stdout in the format: on a terminal, a
-// table fits its width.
-func writeResult(f *Factory, format report.Format, res *queries.Result) error {
-	io := f.IO
-	return report.Print(io.Out, res, report.Options{Format: format, TTY: io.IsStdoutTTY(), Width: io.TerminalWidth()})
+// streamer runs a query on an engine, handing its rows to page as they
+// arrive (queries.Stream and queries.StreamSQL, with what they run).
+type streamer func(ctx context.Context, eng queries.Engine, page func(queries.Page) error) (queries.Provenance, error)
+
+// query opens the engine the flags choose over the window, runs a query on
+// it within --timeout, writes the result to stdout as it arrives in the
+// format, then the engine's report on the data and the summary on stderr.
+func (e *engineFlags) query(ctx context.Context, f *Factory, w *partitions.Window, format report.Format, run streamer) error {
+	ctx, cancel := e.deadline(ctx)
+	defer cancel()
+	eng, line, err := e.open(ctx, f, w)
+	if err != nil {
+		return e.failed(err)
+	}
+	out := e.writer(f, format)
+	prov, err := run(ctx, eng, func(p queries.Page) error {
+		line.clear()
+		return out.Page(p)
+	})
+	line.clear()
+	// Close saves what the query learnt of the files, and may warn that it
+	// could not: report after it.
+	eng.Close()
+	reportData(f.IO.ErrOut, eng, e.Strict)
+	if err != nil {
+		return e.failed(err)
+	}
+	if err := out.Close(prov); err != nil {
+		return err
+	}
+	fmt.Fprintln(f.IO.ErrOut, summary(prov))
+	return nil
 }
 
-// summary is the line on stderr after a result: what was read, how long it
-// took, and whether the query's limit cut the result.
-func summary(res *queries.Result) string {
-	p := res.Provenance
+// summary is the line on stderr after a result: what was read (the files,
+// or what Athena scanned and what that costs), how long it took, and whether
+// the query's limit cut the result.
+func summary(p queries.Provenance) string {
 	what := p.Query
 	if what == "" {
 		what = "query"
 	}
 	line := fmt.Sprintf("%s: %d row(s) from %d file(s) in %s", what, p.Rows, p.Files, p.Elapsed.Round(time.Millisecond))
+	if p.Engine == "athena" {
+		line = fmt.Sprintf("%s: %d row(s) in %s; Athena query %s scanned %s (estimated cost $%.6f)", what, p.Rows,
+			p.Elapsed.Round(time.Millisecond), p.ExecutionID, byteSize(p.ScannedBytes), p.CostUSD)
+		if p.Reused {
+			line = fmt.Sprintf("%s: %d row(s) in %s; Athena query %s reused an earlier result (nothing scanned)", what, p.Rows,
+				p.Elapsed.Round(time.Millisecond), p.ExecutionID)
+		}
+	}
 	if p.Truncated {
 		line += fmt.Sprintf("; more rows matched: cut at the query's limit of %d (pass -p %s=N for up to N)", p.Limit, p.LimitParam)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/flowq/flowq/flowlog"
 	"github.com/flowq/flowq/partitions"
 	"github.com/flowq/flowq/queries"
 )
@@ -117,14 +118,17 @@ func queriesShowRun(opts *QueriesShowOptions) error {
 
 // QueriesRenderOptions are the inputs of flowq queries render.
 type QueriesRenderOptions struct {
-	Factory *Factory
-	Query   string
-	Engine  string
-	Table   string
-	Layout  string
-	PerHour bool
-	Window  windowFlags
-	Params  []string
+	Factory           *Factory
+	Query             string
+	Engine            string
+	Table             string
+	Layout            string
+	PerHour           bool
+	Format            string // the table's format: a preset or a LogFormat string; "" checks nothing
+	Accounts, Regions []string
+	Inline            bool
+	Window            windowFlags
+	Params            []string
 }
 
 func newCmdQueriesRender(f *Factory, runF func(*QueriesRenderOptions) error) *cobra.Command {
@@ -135,8 +139,14 @@ func newCmdQueriesRender(f *Factory, runF func(*QueriesRenderOptions) error) *co
 		Long: `Print the SQL a query runs, for DuckDB or Athena (Trino). Parameters and the time window are
 ? placeholders where the engine binds values (Athena binds them only in WHERE; elsewhere
 they are written as SQL literals); a comment lists the bound values as SQL literals, which
-are Athena's ExecutionParameters. The partition predicate follows --layout and --per-hour.`,
-		Example:           `  flowq queries render rejects-on-port --engine athena --param port=22 --since 2h --table vpc_flow_logs`,
+are Athena's ExecutionParameters. The partition predicate follows --layout and --per-hour.
+
+--format is the table's flow-log format: a query that reads a field the format lacks is
+refused, as it would fail in Athena. --accounts and --regions restrict the partitions read
+(a table made with --injected needs them). --inline writes every value as a literal, for
+pasting into a console (Athena's takes at most 25 placeholders).`,
+		Example: `  flowq queries render rejects-on-port --engine athena --param port=22 --since 2h --table vpc_flow_logs.flow_logs
+  flowq queries render top-rejected-destinations --format v5 --accounts 111122223333 --since 1h --inline`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: completeQuery,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -154,6 +164,11 @@ are Athena's ExecutionParameters. The partition predicate follows --layout and -
 	cmd.Flags().StringVar(&opts.Table, "table", "flow_logs", "the flow-log table")
 	cmd.Flags().StringVar(&opts.Layout, "layout", "default", "S3 layout of the table's partitions: default or hive")
 	cmd.Flags().BoolVar(&opts.PerHour, "per-hour", false, "the table is partitioned per hour")
+	cmd.Flags().StringVar(&opts.Format, "format", "", "the table's flow-log format (a preset or a LogFormat string): refuse a query that needs a field it lacks")
+	cmd.Flags().StringSliceVar(&opts.Accounts, "accounts", nil, "read only these accounts' partitions")
+	cmd.Flags().StringSliceVar(&opts.Regions, "regions", nil, "read only these regions' partitions")
+	cmd.Flags().BoolVar(&opts.Inline, "inline", false, "write every value as a literal: SQL to paste into a console")
+	cmd.RegisterFlagCompletionFunc("format", completePresetFlag)
 	opts.Window.register(cmd)
 	cmd.Flags().StringArrayVarP(&opts.Params, "param", "p", nil, "a query parameter NAME=VALUE (repeatable)")
 	cmd.RegisterFlagCompletionFunc("engine", fixed("duckdb", "athena"))
@@ -180,7 +195,21 @@ func (opts *QueriesRenderOptions) render() (*queries.Query, queries.RenderOption
 	if err != nil {
 		return nil, queries.RenderOptions{}, err
 	}
-	return q, queries.RenderOptions{Dialect: dialect, Table: opts.Table, Layout: layout, Window: w, Params: vals}, nil
+	ro := queries.RenderOptions{Dialect: dialect, Table: opts.Table, Layout: layout, Window: w, Params: vals,
+		Accounts: unique(opts.Accounts), Regions: unique(opts.Regions), Inline: opts.Inline}
+	if opts.Format != "" {
+		format, err := flowlog.ParseFormat(opts.Format)
+		if err != nil {
+			return nil, queries.RenderOptions{}, usageErrorf("--format: %v", err)
+		}
+		ro.Formats = []flowlog.Format{format}
+	}
+	// What Render refuses (a field the format lacks, an account that is not
+	// one) is the command line's to change.
+	if _, err := q.Render(ro); err != nil {
+		return nil, queries.RenderOptions{}, usageError{err}
+	}
+	return q, ro, nil
 }
 
 func queriesRenderRun(opts *QueriesRenderOptions) error {
@@ -202,7 +231,9 @@ func queriesRenderRun(opts *QueriesRenderOptions) error {
 		fmt.Fprintln(out, "-- no time window: every partition is read (give --from/--to or --since)")
 	}
 	fmt.Fprint(out, r.SQL)
-	fmt.Fprintf(out, "-- parameters: %s\n", strings.Join(lits, ", "))
+	if !ro.Inline {
+		fmt.Fprintf(out, "-- parameters: %s\n", strings.Join(lits, ", "))
+	}
 	if r.Limit > 0 {
 		fmt.Fprintf(out, "-- %s %d is asked as %d: the row beyond the limit tells flowq that the result was cut\n", queries.LimitParam, r.Limit, r.Limit+1)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -112,7 +113,35 @@ func TestNewCmdQueriesRender(t *testing.T) {
 		{args: []string{"rejects-on-port", "-p", "port=22", "-p", "port=23"}, wantErr: "--param port given twice"},
 		{args: []string{"rejects-on-port", "-p", "port=22", "--since", "2x"}, wantErr: `--since: duration "2x": want 90s, 10m, 1h30m or 2d`},
 		{args: []string{"rejects-on-port", "-p", "port=22", "--to", "2026-01-05"}, wantErr: "--to needs --from (or --since)"},
+		// The table's format, when given, must have the query's fields: a
+		// Transit Gateway table has no action.
+		{args: []string{"rejects-on-port", "-p", "port=22", "--format", "tgw"}, wantErr: "rejects-on-port@1 needs field(s) interface-id (v2), action (v2), which the data's format lacks"},
+		{args: []string{"rejects-on-port", "-p", "port=22", "--format", "${srcadr}"}, wantErr: "--format: unknown field srcadr; did you mean srcaddr?"},
+		{args: []string{"rejects-on-port", "-p", "port=22", "--accounts", "1234"}, wantErr: `account "1234": want 12 digits`},
+		{args: []string{"rejects-on-port", "-p", "port=22", "--format", "v5", "--accounts", "111122223333,111122223333", "--regions", "eu-west-1", "--inline"},
+			want: QueriesRenderOptions{Query: "rejects-on-port", Engine: "athena", Table: "flow_logs", Layout: "default", Format: "v5",
+				Accounts: []string{"111122223333", "111122223333"}, Regions: []string{"eu-west-1"}, Inline: true, Params: []string{"port=22"}}},
 	})
+}
+
+// TestQueriesRenderInline: --inline writes the values in place, with no
+// parameters line, and the scope's accounts and regions in the WHERE.
+func TestQueriesRenderInline(t *testing.T) {
+	f, out, _ := testFactory(t)
+	opts := QueriesRenderOptions{Factory: f, Query: "rejects-on-port@1", Engine: "athena", Table: "vpc_flow_logs.flow_logs", Layout: "default",
+		Window: windowFlags{From: "2026-01-05T10:00", To: "2026-01-05T11:00"}, Params: []string{"port=22"}, Accounts: []string{"111122223333"}, Inline: true}
+	if err := queriesRenderRun(&opts); err != nil {
+		t.Fatal(err)
+	}
+	sql := out.String()
+	for _, want := range []string{"dstport = 22\n", "protocol = 6\n", "aws_account_id = '111122223333' AND day = '2026/01/05' AND \"end\" >= 1767607200 AND start < 1767610800"} {
+		if !strings.Contains(sql, want) {
+			t.Errorf("no %q in\n%s", want, sql)
+		}
+	}
+	if strings.Contains(sql, "?") || strings.Contains(sql, "-- parameters") {
+		t.Errorf("placeholders left:\n%s", sql)
+	}
 }
 
 // TestQueriesRenderRun: the header names the query, the dialect and both

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/flowq/flowq/athenadb"
 )
 
 // Exit codes, listed in the root help.
@@ -15,6 +18,7 @@ const (
 	exitError     = 1
 	exitUsage     = 2
 	exitNoData    = 3
+	exitTimeout   = 124 // as timeout(1)
 	exitCancelled = 130
 )
 
@@ -25,6 +29,15 @@ func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
 func usageErrorf(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// timeoutError is a query stopped by --timeout.
+type timeoutError struct {
+	err   error
+	after time.Duration
+}
+
+func (e timeoutError) Error() string { return fmt.Sprintf("timed out after %s: %v", e.after, e.err) }
+func (e timeoutError) Unwrap() error { return e.err }
 
 // noDataError means there was nothing to read: no files, or none in the window.
 type noDataError struct{ err error }
@@ -37,7 +50,8 @@ It generates the Athena/Glue table for any flow-log format and S3 layout, and ke
 root-cause and compliance queries that run in Athena or locally in DuckDB over downloaded files.
 
 Exit codes: 0 success, 1 error, 2 usage error, 3 no data (no file under the paths or in the
-window), 130 cancelled.`
+window), 124 timed out (--timeout; an Athena query is stopped), 130 cancelled (Ctrl-C; an
+Athena query is stopped).`
 
 func newRootCmd(f *Factory) *cobra.Command {
 	root := &cobra.Command{
@@ -60,6 +74,7 @@ func newRootCmd(f *Factory) *cobra.Command {
 		newCmdRun(f, nil),
 		newCmdSQL(f, nil),
 		newCmdImport(f, nil),
+		newCmdDownload(f, nil),
 		newCmdDDL(f, nil),
 		newCmdPartitions(f),
 	)
@@ -77,8 +92,16 @@ func run(ctx context.Context, args []string, f *Factory) int {
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, new(timeoutError)):
+		fmt.Fprintln(io.ErrOut, "flowq:", err)
+		return exitTimeout
 	case errors.Is(err, context.Canceled):
-		fmt.Fprintln(io.ErrOut, "flowq: cancelled")
+		// An Athena query was stopped, or may still run: say which.
+		if stopped, ok := errors.AsType[*athenadb.StoppedError](err); ok {
+			fmt.Fprintln(io.ErrOut, "flowq: cancelled:", stopped)
+		} else {
+			fmt.Fprintln(io.ErrOut, "flowq: cancelled")
+		}
 		return exitCancelled
 	}
 	fmt.Fprintln(io.ErrOut, "flowq:", err)

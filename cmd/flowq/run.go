@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -24,20 +23,31 @@ type RunOptions struct {
 func newCmdRun(f *Factory, runF func(*RunOptions) error) *cobra.Command {
 	opts := &RunOptions{Factory: f}
 	cmd := &cobra.Command{
-		Use:   "run NAME[@VERSION] --local PATH... [--from T --to T | --since D] [--param NAME=VALUE]...",
-		Short: "Run a library query over downloaded flow logs",
-		Long: `Run a query from the library (flowq queries list) in the local DuckDB engine. The time window
-reads only the files that can hold its records, then keeps records with end >= from and
-start < to. Times are UTC unless a zone is given. -o json adds provenance: the query
-name@version, the SQL's SHA-256, the parameters, the engine, the files read and the timing.`,
+		Use:   "run NAME[@VERSION] (--local PATH... | --athena) [--from T --to T | --since D] [--param NAME=VALUE]...",
+		Short: "Run a library query over downloaded flow logs, or in Athena",
+		Long: `Run a query from the library (flowq queries list) in the local DuckDB engine (--local) or in
+Athena (--athena). The time window reads only the files, or partitions, that can hold its
+records, then keeps records with end >= from and start < to. Times are UTC unless a zone is
+given. -o json adds provenance: the query name@version, the SQL's SHA-256, the parameters, the
+engine, what was read and the timing; in Athena, the QueryExecutionId, the workgroup, the data
+scanned, the engine's time and the estimated cost.
+
+In Athena the query runs over --database.--table (made by flowq ddl apply), with the standard
+AWS configuration (profile, SSO, environment, AWS_ENDPOINT_URL). Its parameters are
+ExecutionParameters, never pasted into the SQL; the table's format is read from Glue and a
+query whose fields it lacks is refused before it runs. On a terminal one line on stderr shows
+the query's state, time, data scanned and estimated cost; Ctrl-C or --timeout stops the query
+in Athena before flowq exits.`,
 		Example: `  flowq run top-rejected-destinations --local ./flows --since 2h
   flowq run rejects-on-port@1 --local ./flows --from 2026-01-05 --to 2026-01-06 --param port=22 -o json
-  flowq run traffic-between --local ./flows --since 1d --param a=10.0.1.10 --param b=10.0.3.0/24`,
+  flowq run traffic-between --local ./flows --since 1d --param a=10.0.1.10 --param b=10.0.3.0/24
+  flowq run top-rejected-destinations --athena --workgroup primary --database vpc_flow_logs --table flow_logs --since 1h`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: completeQuery,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Context = cmd.Context()
 			opts.Query = args[0]
+			opts.Engine.given(cmd)
 			if err := opts.check(); err != nil {
 				return err
 			}
@@ -70,21 +80,8 @@ func runRun(opts *RunOptions) error {
 	if err != nil {
 		return err
 	}
-	eng, err := opts.Engine.open(opts.Context, opts.Factory, w)
-	if err != nil {
-		return err
-	}
-	res, err := queries.Run(opts.Context, eng, q, vals)
-	// Close saves what the query learnt of the files, and may warn that it
-	// could not: report after it.
-	eng.Close()
-	reportData(opts.Factory.IO.ErrOut, eng, opts.Engine.Strict)
-	if err != nil {
-		return err
-	}
-	if err := writeResult(opts.Factory, opts.Output, res); err != nil {
-		return err
-	}
-	fmt.Fprintln(opts.Factory.IO.ErrOut, summary(res))
-	return nil
+	return opts.Engine.query(opts.Context, opts.Factory, w, opts.Output,
+		func(ctx context.Context, eng queries.Engine, page func(queries.Page) error) (queries.Provenance, error) {
+			return queries.Stream(ctx, eng, q, vals, page)
+		})
 }

@@ -15,16 +15,16 @@ import (
 func TestNewCmdRun(t *testing.T) {
 	testArgv(t, newCmdRun, []argv[RunOptions]{
 		{args: []string{"rejects-on-port@1", "--local", "a", "--local", "b,c", "--since", "2h", "-p", "port=22", "--param", "protocol=udp", "-o", "json"},
-			want: RunOptions{Query: "rejects-on-port@1", Engine: engineFlags{Local: []string{"a", "b,c"}}, Window: windowFlags{Since: "2h"},
+			want: RunOptions{Query: "rejects-on-port@1", Engine: localEngine("a", "b,c"), Window: windowFlags{Since: "2h"},
 				Params: []string{"port=22", "protocol=udp"}, Output: "json"}},
-		{args: []string{"x"}, wantErr: "--local is required"},
+		{args: []string{"x"}, wantErr: "choose an engine: --local PATH (downloaded files) or --athena (the table in Athena)"},
 		{args: []string{"x", "--local", "a", "-o", "xml"}, wantErr: `output format "xml"`},
 		{args: []string{"--local", "a"}, wantErr: "accepts 1 arg(s), received 0"},
 		// -o is checked as the command line is parsed, before the arguments;
 		// md is report's other name for markdown.
 		{args: []string{"-o", "xml"}, wantErr: `output format "xml": want auto, table, tsv, csv, json, jsonl or markdown`},
 		{args: []string{"one-way-flows", "--local", "a", "-o", "md"},
-			want: RunOptions{Query: "one-way-flows", Engine: engineFlags{Local: []string{"a"}}, Output: "markdown"}},
+			want: RunOptions{Query: "one-way-flows", Engine: localEngine("a"), Output: "markdown"}},
 		// The query, its parameters and the window are checked before running.
 		{args: []string{"nope", "--local", "a"}, wantErr: "no query named nope (flowq queries list shows them)"},
 		{args: []string{"rejects-on-port", "--local", "a", "-p", "port=99999"}, wantErr: `rejects-on-port@1: parameter port: "99999" is not a port (0-65535)`},

@@ -24,8 +24,8 @@ type SQLOptions struct {
 func newCmdSQL(f *Factory, runF func(*SQLOptions) error) *cobra.Command {
 	opts := &SQLOptions{Factory: f}
 	cmd := &cobra.Command{
-		Use:   "sql QUERY --local PATH...",
-		Short: "Run ad-hoc SQL over downloaded flow logs (the flow_logs view, in DuckDB)",
+		Use:   "sql QUERY (--local PATH... | --athena)",
+		Short: "Run ad-hoc SQL over downloaded flow logs (the flow_logs view, in DuckDB) or in Athena",
 		Long: `Run SQL over the flow_logs view of local files: one typed column per field ('-' is NULL)
 plus the layout's partition columns. A time window (--from/--to or --since) reads only the
 files that can hold records of that window; filter on start/"end" for the exact window.
@@ -33,12 +33,17 @@ Bad lines are counted and reported on stderr; --strict makes them an error.
 
 The SQL only reads: one statement, a query (SELECT, WITH, VALUES, DESCRIBE, SUMMARIZE, SHOW,
 EXPLAIN). DuckDB may read the --local files and nothing else: no other file, no extension
-installed or loaded, no setting changed. Anything else is refused (exit 2).`,
-		Example: `  flowq sql "SELECT dstaddr, count(*) FROM flow_logs WHERE action = 'REJECT' GROUP BY 1 ORDER BY 2 DESC LIMIT 5" --local ./flows`,
-		Args:    cobra.ExactArgs(1),
+installed or loaded, no setting changed. Anything else is refused (exit 2).
+
+With --athena the SQL runs in Athena as written (Trino SQL), in --database; name the table
+in it (vpc_flow_logs.flow_logs) and filter on its partition columns to limit what is scanned.`,
+		Example: `  flowq sql "SELECT dstaddr, count(*) FROM flow_logs WHERE action = 'REJECT' GROUP BY 1 ORDER BY 2 DESC LIMIT 5" --local ./flows
+  flowq sql "SELECT count(*) FROM vpc_flow_logs.flow_logs WHERE day = '2026/01/05'" --athena`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Context = cmd.Context()
 			opts.Query = args[0]
+			opts.Engine.given(cmd)
 			if err := opts.check(); err != nil {
 				return err
 			}
@@ -60,6 +65,9 @@ func (opts *SQLOptions) check() error {
 	if err := opts.Engine.check(); err != nil {
 		return err
 	}
+	if w := opts.Window; opts.Engine.Athena.Athena && (w.From != "" || w.To != "" || w.Since != "") {
+		return usageErrorf("--from, --to and --since choose the files of --local; in Athena, filter on the partition columns (day, …) and start/\"end\" in the SQL")
+	}
 	_, err := opts.Window.window(opts.Factory.Now())
 	return err
 }
@@ -69,24 +77,15 @@ func sqlRun(opts *SQLOptions) error {
 	if err != nil {
 		return err
 	}
-	eng, err := opts.Engine.open(opts.Context, opts.Factory, w)
-	if err != nil {
-		return err
-	}
-	res, err := queries.RunSQL(opts.Context, eng, opts.Query)
-	// Close saves what the query learnt of the files, and may warn that it
-	// could not: report after it.
-	eng.Close()
-	reportData(opts.Factory.IO.ErrOut, eng, opts.Engine.Strict)
-	if errors.As(err, new(*queries.RefusedError)) {
-		return usageError{err}
-	}
-	if err != nil {
-		return fmt.Errorf("query: %w", err)
-	}
-	if err := writeResult(opts.Factory, opts.Output, res); err != nil {
-		return err
-	}
-	fmt.Fprintln(opts.Factory.IO.ErrOut, summary(res))
-	return nil
+	return opts.Engine.query(opts.Context, opts.Factory, w, opts.Output,
+		func(ctx context.Context, eng queries.Engine, page func(queries.Page) error) (queries.Provenance, error) {
+			p, err := queries.StreamSQL(ctx, eng, opts.Query, nil, page)
+			if errors.As(err, new(*queries.RefusedError)) {
+				return p, usageError{err}
+			}
+			if err != nil {
+				return p, fmt.Errorf("query: %w", err)
+			}
+			return p, nil
+		})
 }

@@ -12,10 +12,10 @@ import (
 func TestNewCmdSQL(t *testing.T) {
 	testArgv(t, newCmdSQL, []argv[SQLOptions]{
 		{args: []string{"SELECT 1", "--local", "a", "--local", "b", "--strict", "--from", "2026-01-05", "--to", "2026-01-06", "-o", "csv"},
-			want: SQLOptions{Query: "SELECT 1", Engine: engineFlags{Local: []string{"a", "b"}, Strict: true},
+			want: SQLOptions{Query: "SELECT 1", Engine: strictEngine("a", "b"),
 				Window: windowFlags{From: "2026-01-05", To: "2026-01-06"}, Output: "csv"}},
-		{args: []string{"SELECT 1", "--local", "a"}, want: SQLOptions{Query: "SELECT 1", Engine: engineFlags{Local: []string{"a"}}, Output: "auto"}},
-		{args: []string{"SELECT 1"}, wantErr: "--local is required: the engine reads downloaded files"},
+		{args: []string{"SELECT 1", "--local", "a"}, want: SQLOptions{Query: "SELECT 1", Engine: localEngine("a"), Output: "auto"}},
+		{args: []string{"SELECT 1"}, wantErr: "choose an engine: --local PATH (downloaded files) or --athena (the table in Athena)"},
 		{args: []string{"SELECT 1", "--local", "a", "-o", "xml"}, wantErr: `output format "xml": want auto, table, tsv, csv, json, jsonl or markdown`},
 		{args: []string{"SELECT 1", "--local", "a", "--to", "2026-01-05"}, wantErr: "--to needs --from (or --since)"},
 		{args: []string{"SELECT 1", "--local", "a", "--since", "2x"}, wantErr: `--since: duration "2x": want 90s, 10m, 1h30m or 2d`},

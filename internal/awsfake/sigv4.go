@@ -106,8 +106,21 @@ func verifySigV4(r *http.Request, body []byte, service string, now time.Time) (*
 		}
 	}
 	sum := sha256.Sum256(body)
+	payload := hex.EncodeToString(sum[:])
+	signer := v4.NewSigner()
+	if service == "s3" {
+		// S3 signs the payload hash it sends in X-Amz-Content-Sha256 (which
+		// may say UNSIGNED-PAYLOAD), and its paths are not escaped twice.
+		if h := r.Header.Get("X-Amz-Content-Sha256"); h != "" {
+			if h != "UNSIGNED-PAYLOAD" && h != payload && len(body) > 0 {
+				return nil, &authError{http.StatusBadRequest, "XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed."}
+			}
+			payload = h
+		}
+		signer = v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
+	}
 	creds := aws.Credentials{AccessKeyID: AccessKeyID, SecretAccessKey: SecretAccessKey}
-	if err := v4.NewSigner().SignHTTP(context.Background(), creds, again, hex.EncodeToString(sum[:]), scope[3], scope[2], date); err != nil {
+	if err := signer.SignHTTP(context.Background(), creds, again, payload, scope[3], scope[2], date); err != nil {
 		return nil, fmt.Errorf("sign the request again: %w", err)
 	}
 	want, _ := authorization(again.Header.Get("Authorization"))

@@ -1,7 +1,9 @@
-// Package parallel runs independent pieces of work on every core.
+// Package parallel runs independent pieces of work at once: on every core
+// (Do), or on a number of workers that wait on the network (Run).
 package parallel
 
 import (
+	"context"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -20,4 +22,32 @@ func Do(n int, fn func(i int)) {
 		})
 	}
 	wg.Wait()
+}
+
+// Run calls fn(ctx, 0) … fn(ctx, n-1) on up to workers goroutines, for work
+// that waits rather than computes (network calls). The first error cancels
+// the calls not yet made and is returned; so is ctx's, when it ends first.
+func Run(ctx context.Context, n, workers int, fn func(context.Context, int) error) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range min(n, workers) {
+		wg.Go(func() {
+			for i := range jobs {
+				if err := fn(ctx, i); err != nil {
+					cancel(err)
+				}
+			}
+		})
+	}
+	for i := 0; i < n && ctx.Err() == nil; i++ {
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	return context.Cause(ctx)
 }

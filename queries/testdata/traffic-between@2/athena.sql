@@ -14,8 +14,8 @@ SELECT
 FROM (
   SELECT
     start, "end", interface_id, srcaddr, srcport, dstaddr, dstport, protocol, packets, bytes, action,
-    contains('10.0.1.0/24', CAST(srcaddr AS IPADDRESS)) AND contains('10.0.1.0/24', CAST(dstaddr AS IPADDRESS)) AS a_to_b,
-    contains('10.0.1.0/24', CAST(srcaddr AS IPADDRESS)) AND contains('10.0.1.0/24', CAST(dstaddr AS IPADDRESS)) AS b_to_a
+    contains('10.0.1.0/24', TRY_CAST(srcaddr AS IPADDRESS)) AND contains('10.0.1.0/24', TRY_CAST(dstaddr AS IPADDRESS)) AS a_to_b,
+    contains('10.0.1.0/24', TRY_CAST(srcaddr AS IPADDRESS)) AND contains('10.0.1.0/24', TRY_CAST(dstaddr AS IPADDRESS)) AS b_to_a
   FROM flow_logs
   WHERE log_status = 'OK'
     AND ((day = ? AND hour BETWEEN ? AND ?) OR (day = ? AND hour BETWEEN ? AND ?)) AND "end" >= ? AND start < ?
