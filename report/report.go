@@ -42,7 +42,7 @@ var Descriptions = map[Format]string{
 	Table:    "columns aligned for people; on a terminal, fitted to its width",
 	TSV:      "tab-separated, a header line first; tabs and newlines in values escaped",
 	CSV:      "comma-separated (RFC 4180), a header line first",
-	JSON:     "one document: provenance, columns, rows",
+	JSON:     "one document: columns, rows, then provenance",
 	JSONL:    "one JSON object a row",
 	Markdown: "a Markdown table (md)",
 }

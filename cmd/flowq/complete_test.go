@@ -91,7 +91,7 @@ func TestCompleteFlags(t *testing.T) {
 		"table\tcolumns aligned for people; on a terminal, fitted to its width\n" +
 		"tsv\ttab-separated, a header line first; tabs and newlines in values escaped\n" +
 		"csv\tcomma-separated (RFC 4180), a header line first\n" +
-		"json\tone document: provenance, columns, rows\n" +
+		"json\tone document: columns, rows, then provenance\n" +
 		"jsonl\tone JSON object a row\n" +
 		"markdown\ta Markdown table (md)\n:4\n"
 	const presets = "default\tv2, 14 fields\nv3\tv3, 21 fields\nv4\tv4, 25 fields\nv5\tv5, 29 fields\nv7\tv7, 39 fields\n" +

@@ -6,8 +6,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/flowq/flowq/internal/awsfake"
+	"github.com/flowq/flowq/internal/localathena"
 )
 
 // readmeFailures are the README's commands that show an error on purpose
@@ -20,11 +26,33 @@ var readmeFailures = map[string]struct {
 	"formats show ${pkt-srcadr}": {exitUsage, "flowq: unknown field pkt-srcadr; did you mean pkt-srcaddr?\nRun 'flowq --help' for usage.\n"},
 }
 
-// readmeNeedsAWS are the README's commands that call AWS (--flow-log-id reads
-// a flow log from EC2), which this test cannot run: they are skipped, and a
-// command with --flow-log-id that is not listed here fails the test, so that
-// skipping one is a decision. The README has none today.
+// readmeNeedsAWS are the README's commands that call EC2 (--flow-log-id reads
+// a flow log), which this test does not fake: they are skipped, and a command
+// with --flow-log-id that is not listed here fails the test, so that skipping
+// one is a decision. The README has none today.
 var readmeNeedsAWS = map[string]bool{}
+
+// callsAWS reports whether a README command calls Athena, Glue or S3: those
+// run against readmeCloud.
+func callsAWS(args []string) bool {
+	return slices.Contains(args, "--athena") || len(args) > 1 && args[0] == "ddl" && args[1] == "apply" || args[0] == "download"
+}
+
+// readmeCloud is the fake AWS the README's AWS commands run against: its
+// bucket my-flow-logs holds the tour's sample (/tmp/flows, which an earlier
+// README command writes), its Athena answers from those files, and its Glue
+// holds what the README's flowq ddl apply creates.
+func readmeCloud(t *testing.T, flows string) *awsfake.Server {
+	srv := awsfake.New(t)
+	b, err := localathena.Open(context.Background(), []string{flows}, "vpc_flow_logs.flow_logs")
+	if err != nil {
+		t.Fatalf("the README's AWS commands need its sample in %s: %v", flows, err)
+	}
+	t.Cleanup(func() { b.Close() })
+	srv.Athena.Backend = b.Answer
+	srv.S3.Upload("my-flow-logs", "", flows)
+	return srv
+}
 
 // TestReadmeCommands runs every flowq command of the README's code blocks, in
 // order, in-process, as a reader would paste them: sample data is generated
@@ -36,6 +64,7 @@ var readmeNeedsAWS = map[string]bool{}
 func TestReadmeCommands(t *testing.T) {
 	tmp := t.TempDir()
 	f, out, errOut := testFactory(t)
+	var cloud *awsfake.Server
 	lines := readmeCommands(t, "../../README.md")
 	if len(lines) < 15 {
 		t.Fatalf("found %d flowq commands in the README; the extraction is broken", len(lines))
@@ -64,6 +93,10 @@ func TestReadmeCommands(t *testing.T) {
 		for i, a := range args {
 			args[i] = strings.ReplaceAll(a, "/tmp/", tmp+"/")
 		}
+		if callsAWS(args) && cloud == nil {
+			cloud = readmeCloud(t, filepath.Join(tmp, "flows"))
+			f.AWS = func(context.Context, string, string) (aws.Config, error) { return cloud.Config(), nil }
+		}
 		out.Reset()
 		errOut.Reset()
 		code := run(context.Background(), args, f)
@@ -77,7 +110,7 @@ func TestReadmeCommands(t *testing.T) {
 			t.Errorf("%s: exit %d\n%s", line, code, errOut)
 			continue
 		}
-		if args[0] == "run" && strings.Contains(errOut.String(), ": 0 row(s)") {
+		if (args[0] == "run" || args[0] == "sql") && strings.Contains(errOut.String(), ": 0 row(s)") {
 			t.Errorf("%s: finds nothing in the sample: %s", line, errOut)
 		}
 		if redirect != "" {
@@ -85,6 +118,11 @@ func TestReadmeCommands(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+	}
+	// The AWS sections ran for real: the table created in Glue, queries in
+	// Athena, files downloaded.
+	if cloud == nil || cloud.Glue.Table("vpc_flow_logs", "flow_logs") == nil || len(cloud.Athena.Starts()) < 3 || cloud.S3.Count("GetObject") == 0 {
+		t.Errorf("the README's AWS commands did not all run against the fake")
 	}
 }
 
