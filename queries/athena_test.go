@@ -11,26 +11,6 @@ import (
 	"github.com/flowq/flowq/partitions"
 )
 
-// placeholders are the offsets of the ? placeholders of SQL: outside string
-// literals, quoted identifiers and comments.
-func placeholders(sql string) []int {
-	var out []int
-	for i := 0; i < len(sql); i++ {
-		switch c := sql[i]; {
-		case c == '\'' || c == '"':
-			for i++; i < len(sql) && sql[i] != c; i++ {
-			}
-		case strings.HasPrefix(sql[i:], "--"):
-			for i < len(sql) && sql[i] != '\n' {
-				i++
-			}
-		case c == '?':
-			out = append(out, i)
-		}
-	}
-	return out
-}
-
 // TestAthenaRenderings reviews every rendering of the library for Athena
 // against what Athena accepts ("Use parameterized queries"; Trino's
 // functions), in each layout, with and without a window and a scope:
@@ -57,7 +37,7 @@ func TestAthenaRenderings(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				at := placeholders(r.SQL)
+				at := Placeholders(r.SQL)
 				if len(at) != len(r.Args) {
 					t.Errorf("%s %s: %d placeholders for %d values", q.Ref(), layout, len(at), len(r.Args))
 				}
@@ -82,13 +62,13 @@ func TestAthenaRenderings(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if len(placeholders(in.SQL)) != 0 || len(in.Args) != 0 {
+				if len(Placeholders(in.SQL)) != 0 || len(in.Args) != 0 {
 					t.Errorf("%s inline: placeholders left:\n%s", q.Ref(), in.SQL)
 				}
 				lits, _ := r.ExecutionParameters()
 				filled := r.SQL
 				for _, lit := range lits {
-					i := placeholders(filled)[0]
+					i := Placeholders(filled)[0]
 					if strings.HasPrefix(lit, "-") {
 						lit = "(" + lit + ")"
 					}
@@ -213,5 +193,13 @@ func TestStream(t *testing.T) {
 				t.Fatalf("%+v: row %d is %d", tc, i, n)
 			}
 		}
+	}
+}
+
+// TestPlaceholders: a ? in a string, a quoted name or a comment is not one.
+func TestPlaceholders(t *testing.T) {
+	sql := "SELECT '?', \"a?\", ? -- ?\n/* ? */ x = ?"
+	if got := Placeholders(sql); len(got) != 2 || sql[got[0]] != '?' || got[1] != len(sql)-1 {
+		t.Errorf("placeholders %v", got)
 	}
 }

@@ -107,3 +107,30 @@ func clauseAt(sql string) Clause {
 func isWordByte(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
+
+// Placeholders are the offsets of the ? placeholders of SQL: outside string
+// literals, quoted identifiers and comments, as an engine counts the values
+// to bind.
+func Placeholders(sql string) []int {
+	var out []int
+	for i := 0; i < len(sql); i++ {
+		switch c := sql[i]; {
+		case c == '\'' || c == '"':
+			for i++; i < len(sql) && sql[i] != c; i++ {
+			}
+		case strings.HasPrefix(sql[i:], "--"):
+			for i < len(sql) && sql[i] != '\n' {
+				i++
+			}
+		case strings.HasPrefix(sql[i:], "/*"):
+			if j := strings.Index(sql[i+2:], "*/"); j >= 0 {
+				i += j + 3
+			} else {
+				i = len(sql)
+			}
+		case c == '?':
+			out = append(out, i)
+		}
+	}
+	return out
+}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/flowq/flowq/queries"
 )
 
 // Athena fakes Athena's query API over its JSON 1.1 protocol:
@@ -237,7 +239,7 @@ func (a *Athena) startQueryExecution(body []byte) (any, error) {
 			st.ReuseMaxAge = *m
 		}
 	}
-	if n := len(placeholders(in.QueryString)); n != len(in.ExecutionParameters) {
+	if n := len(queries.Placeholders(in.QueryString)); n != len(in.ExecutionParameters) {
 		return nil, invalid("Incorrect number of parameters: expected %d but found %d", n, len(in.ExecutionParameters))
 	}
 
@@ -519,32 +521,6 @@ func (a *Athena) getWorkGroup(body []byte) (any, error) {
 		state = "DISABLED"
 	}
 	return map[string]any{"WorkGroup": map[string]any{"Name": in.WorkGroup, "State": state, "Configuration": conf}}, nil
-}
-
-// placeholders are the offsets of the ? of SQL outside strings, quoted names
-// and comments, as Athena counts its parameters.
-func placeholders(sql string) []int {
-	var out []int
-	for i := 0; i < len(sql); i++ {
-		switch c := sql[i]; {
-		case c == '\'' || c == '"':
-			for i++; i < len(sql) && sql[i] != c; i++ {
-			}
-		case strings.HasPrefix(sql[i:], "--"):
-			for i < len(sql) && sql[i] != '\n' {
-				i++
-			}
-		case strings.HasPrefix(sql[i:], "/*"):
-			if j := strings.Index(sql[i+2:], "*/"); j >= 0 {
-				i += j + 3
-			} else {
-				i = len(sql)
-			}
-		case c == '?':
-			out = append(out, i)
-		}
-	}
-	return out
 }
 
 var _ http.Handler = (*Athena)(nil)
