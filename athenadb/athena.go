@@ -226,12 +226,17 @@ func (d *DB) Close() error { return nil }
 
 // Query starts the SQL as a query execution, its arguments as
 // ExecutionParameters (SQL literals, never pasted into the text), waits for
-// it, and hands over its result a page at a time as Athena pages it. When
+// it, and hands over its result a page at a time as Athena pages it. SQL
+// that does more than read is refused (*queries.RefusedError) before it
+// starts. When
 // ctx is done first, the execution is stopped before Query returns. A
 // failed or cancelled execution is an error with Athena's reason and the
 // execution's ID.
 func (d *DB) Query(ctx context.Context, sql string, args []any, page func(queries.Page) error) (queries.EngineProvenance, error) {
 	prov := queries.EngineProvenance{Engine: "athena", Workgroup: d.opts.Workgroup}
+	if err := checkReads(sql); err != nil {
+		return prov, err
+	}
 	params := make([]string, len(args))
 	for i, a := range args {
 		lit, err := queries.Athena.Literal(a)

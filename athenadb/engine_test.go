@@ -563,3 +563,25 @@ func TestCost(t *testing.T) {
 		}
 	}
 }
+
+// TestReadsOnly: SQL that would change a table or write to S3 is refused
+// before anything starts; queries that read, after comments, run.
+func TestReadsOnly(t *testing.T) {
+	f := small(t)
+	db := f.open(t, f.options(nil))
+	for _, sql := range []string{"DROP TABLE vpc_flow_logs.flow_logs", "CREATE TABLE x AS SELECT 1", "insert into t values (1)",
+		"UNLOAD (SELECT 1) TO 's3://x/' WITH (format = 'CSV')", "EXPLAIN ANALYZE INSERT INTO t VALUES (1)", "-- a comment\nMSCK REPAIR TABLE t", "", "?"} {
+		_, err := queries.RunSQL(context.Background(), db, sql)
+		if _, ok := errors.AsType[*queries.RefusedError](err); !ok {
+			t.Errorf("%q: %v, want a refusal", sql, err)
+		}
+	}
+	if n := len(f.srv.Athena.Starts()); n != 0 {
+		t.Errorf("%d queries started", n)
+	}
+	for _, sql := range []string{"-- why\n/* how */ (SELECT 1)", "with x AS (SELECT 1) SELECT * FROM x", "EXPLAIN ANALYZE SELECT 1", "VALUES (1)"} {
+		if _, err := queries.RunSQL(context.Background(), db, sql); err != nil {
+			t.Errorf("%q: %v", sql, err)
+		}
+	}
+}

@@ -36,7 +36,9 @@ EXPLAIN). DuckDB may read the --local files and nothing else: no other file, no 
 installed or loaded, no setting changed. Anything else is refused (exit 2).
 
 With --athena the SQL runs in Athena as written (Trino SQL), in --database; name the table
-in it (vpc_flow_logs.flow_logs) and filter on its partition columns to limit what is scanned.`,
+in it (vpc_flow_logs.flow_logs) and filter on its partition columns to limit what is scanned.
+It must read there too (SELECT, WITH, VALUES, TABLE, SHOW, DESCRIBE, EXPLAIN): a statement
+that would change a table or write to S3 is refused (exit 2) before it starts.`,
 		Example: `  flowq sql "SELECT dstaddr, count(*) FROM flow_logs WHERE action = 'REJECT' GROUP BY 1 ORDER BY 2 DESC LIMIT 5" --local ./flows
   flowq sql "SELECT count(*) FROM vpc_flow_logs.flow_logs WHERE day = '2026/01/05'" --athena`,
 		Args: cobra.ExactArgs(1),
