@@ -74,21 +74,12 @@ func (c *Change) String() string {
 	return b.String()
 }
 
-// glueCatalog is the Glue calls Apply makes.
-type glueCatalog interface {
-	tableGetter
-	GetDatabase(ctx context.Context, in *glue.GetDatabaseInput, opts ...func(*glue.Options)) (*glue.GetDatabaseOutput, error)
-	CreateDatabase(ctx context.Context, in *glue.CreateDatabaseInput, opts ...func(*glue.Options)) (*glue.CreateDatabaseOutput, error)
-	CreateTable(ctx context.Context, in *glue.CreateTableInput, opts ...func(*glue.Options)) (*glue.CreateTableOutput, error)
-	UpdateTable(ctx context.Context, in *glue.UpdateTableInput, opts ...func(*glue.Options)) (*glue.UpdateTableOutput, error)
-}
-
 // Apply makes the catalog hold the table as t defines it: it creates the
 // database if it is missing, then creates the table, or updates it when it
 // differs (UpdateTable replaces the whole definition). Applying the same
 // table twice changes nothing the second time.
 func Apply(ctx context.Context, cfg aws.Config, t *ddl.Table, o ApplyOptions) (*Change, error) {
-	g := glue.NewFromConfig(cfg, retryMoreGlue(cfg))
+	g := glueClient(cfg)
 	c := &Change{Database: t.Database, Table: t.Name, DryRun: o.DryRun}
 	want := t.GlueTableInput()
 
@@ -151,13 +142,17 @@ func applyInAthena(ctx context.Context, cfg aws.Config, t *ddl.Table, c *Change,
 	if err != nil {
 		return err
 	}
+	// One statement a query, each in a database that exists (the new one is
+	// created from default); Athena refuses a trailing semicolon.
+	type statement struct{ database, sql string }
+	var run []statement
 	if c.CreatedDatabase {
-		c.Statements = append(c.Statements, "CREATE DATABASE IF NOT EXISTS "+t.Database)
+		run = append(run, statement{"default", "CREATE DATABASE IF NOT EXISTS " + t.Database})
 	}
-	// One statement a query; Athena refuses a trailing semicolon.
-	c.Statements = append(c.Statements, strings.TrimSuffix(strings.TrimSpace(t.AthenaDDL()), ";"))
-	for _, s := range c.Statements {
-		if _, err := d.exec(ctx, s, nil); err != nil {
+	run = append(run, statement{t.Database, strings.TrimSuffix(strings.TrimSpace(t.AthenaDDL()), ";")})
+	for _, s := range run {
+		c.Statements = append(c.Statements, s.sql)
+		if _, err := d.exec(ctx, s.database, s.sql, nil); err != nil {
 			return fmt.Errorf("create %s.%s in Athena: %w", t.Database, t.Name, err)
 		}
 	}
@@ -170,16 +165,21 @@ func applyInAthena(ctx context.Context, cfg aws.Config, t *ddl.Table, c *Change,
 var catalogParameters = []string{"transient_lastDdlTime", "last_modified_by", "last_modified_time", "numFiles", "numRows", "totalSize", "rawDataSize", "COLUMN_STATS_ACCURATE"}
 
 // keepCatalogs carries into want what of the existing table it keeps: the
-// catalog's own properties, and with keepSince, the projection ranges of
-// the partition columns both have.
+// catalog's own properties, and with keepSince, the projection range of each
+// partition column both project alike (the same type and format: a day
+// column that was dd and is now yyyy/MM/dd takes the new range).
 func keepCatalogs(want *gluetypes.TableInput, existing *gluetypes.Table, keepSince bool) {
-	for k, v := range existing.Parameters {
+	have := existing.Parameters
+	for k, v := range have {
 		_, ours := want.Parameters[k]
 		switch {
 		case slices.Contains(catalogParameters, k):
 			want.Parameters[k] = v
 		case keepSince && ours && strings.HasPrefix(k, "projection.") && strings.HasSuffix(k, ".range"):
-			want.Parameters[k] = v
+			col := strings.TrimSuffix(k, ".range")
+			if have[col+".type"] == want.Parameters[col+".type"] && have[col+".format"] == want.Parameters[col+".format"] {
+				want.Parameters[k] = v
+			}
 		}
 	}
 }

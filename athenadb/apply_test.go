@@ -112,6 +112,17 @@ func TestApplyKeeps(t *testing.T) {
 	if p := srv.Glue.Table("vpc_flow_logs", "flow_logs")["Parameters"].(map[string]any); p["transient_lastDdlTime"] != "1764806400" {
 		t.Errorf("the catalog's property was dropped: %v", p)
 	}
+	// A new layout projects day otherwise (dd, an integer, in the Hive
+	// layout): its range is the new table's, not the old date range.
+	hive := applyTable(t, "default", time.Date(2025, 12, 6, 0, 0, 0, 0, time.UTC))
+	hive.Layout = partitions.Layout{Hive: true}
+	if _, err := athenadb.Apply(ctx, srv.Config(), hive, athenadb.ApplyOptions{KeepSince: true}); err != nil {
+		t.Fatal(err)
+	}
+	p := srv.Glue.Table("vpc_flow_logs", "flow_logs")["Parameters"].(map[string]any)
+	if p["projection.day.range"] != "1,31" || p["projection.year.range"] != "2025,NOW" {
+		t.Errorf("hive ranges: day %v, year %v", p["projection.day.range"], p["projection.year.range"])
+	}
 }
 
 // TestApplyViaAthena: --via athena runs CREATE DATABASE and CREATE EXTERNAL
@@ -123,10 +134,19 @@ func TestApplyViaAthena(t *testing.T) {
 	ctx := context.Background()
 	table := applyTable(t, "default", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	srv.Athena.SetWorkGroup("primary", awsfake.WorkGroup{OutputLocation: "s3://results/"})
-	// Athena's DDL writes to Glue; the fake's backend does what Athena would.
+	// Athena's DDL writes to Glue; the fake's backend does what Athena would:
+	// the table without a description (DDL has none), with the metastore's
+	// time of the DDL among its properties.
+	var contexts []string
 	srv.Athena.Backend = func(_ context.Context, q awsfake.Query) (*awsfake.Answer, error) {
+		contexts = append(contexts, q.Database)
 		if strings.HasPrefix(q.SQL, "-- VPC flow logs") && strings.Contains(q.SQL, "CREATE EXTERNAL TABLE IF NOT EXISTS vpc_flow_logs.flow_logs (") {
 			js, _ := table.GlueJSON()
+			var in map[string]any
+			json.Unmarshal(js, &in)
+			delete(in, "Description")
+			in["Parameters"].(map[string]any)["transient_lastDdlTime"] = "1767225600"
+			js, _ = json.Marshal(in)
 			srv.Glue.PutTable("vpc_flow_logs", js)
 		}
 		return &awsfake.Answer{}, nil
@@ -137,8 +157,9 @@ func TestApplyViaAthena(t *testing.T) {
 		t.Fatalf("%v %+v", err, c)
 	}
 	starts := srv.Athena.Starts()
-	if len(starts) != 2 || starts[1].SQL != strings.TrimSuffix(strings.TrimSpace(table.AthenaDDL()), ";") || srv.Glue.Count("CreateTable") != 0 {
-		t.Errorf("starts %+v", starts)
+	if len(starts) != 2 || starts[1].SQL != strings.TrimSuffix(strings.TrimSpace(table.AthenaDDL()), ";") || srv.Glue.Count("CreateTable") != 0 ||
+		strings.Join(contexts, " ") != "default vpc_flow_logs" {
+		t.Errorf("starts %+v in %v", starts, contexts)
 	}
 	c, err = athenadb.Apply(ctx, srv.Config(), table, via)
 	if err != nil || c.Changed() || len(srv.Athena.Starts()) != 2 {

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -31,9 +30,13 @@ type Options struct {
 	// overrides it, as Athena does.
 	OutputLocation string
 	Window         *partitions.Window // nil: every record
-	// Accounts and Regions restrict every query to these partitions; a table
-	// whose projection injects them needs them.
+	// Accounts and Regions restrict every library query to these partitions;
+	// a table whose projection injects them needs them.
 	Accounts, Regions []string
+	// AdHoc says the engine runs SQL a user writes, which names its own
+	// partitions: an injected projection's accounts and regions are then the
+	// SQL's to give, and Athena's to require.
+	AdHoc bool
 	// Reuse lets Athena answer a query with the result of the same query run
 	// at most this long ago (query result reuse): 0 turns it off; whole
 	// minutes, at most 7 days.
@@ -79,11 +82,18 @@ func Open(ctx context.Context, cfg aws.Config, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if d.table, err = ReadTable(ctx, glue.NewFromConfig(cfg, retryMoreGlue(cfg)), opts.Database, opts.Table); err != nil {
+	if d.table, err = ReadTable(ctx, glueClient(cfg), opts.Database, opts.Table); err != nil {
 		return nil, err
 	}
-	if err := d.table.CheckScope(opts.Accounts, opts.Regions); err != nil {
-		return nil, err
+	if !opts.AdHoc {
+		if err := d.table.CheckScope(opts.Accounts, opts.Regions); err != nil {
+			return nil, err
+		}
+	}
+	// Athena reads nothing before the projection's first day, without a word.
+	if w, since := opts.Window, d.table.Since; w != nil && !since.IsZero() && w.From.Before(since) {
+		d.notes = append(d.notes, fmt.Sprintf("the window starts at %s, before the first day the table's partition projection covers (%s): "+
+			"records before it are not read; to read them, apply the table again with an earlier --since", w.From.Format(time.RFC3339), since.Format(time.DateOnly)))
 	}
 	return d, nil
 }
@@ -97,37 +107,34 @@ func connect(ctx context.Context, cfg aws.Config, opts Options) (*DB, error) {
 	if opts.Catalog == "" {
 		opts.Catalog = "AwsDataCatalog"
 	}
-	opts.PollMin = cmpDuration(opts.PollMin, 250*time.Millisecond)
-	opts.PollMax = max(cmpDuration(opts.PollMax, 3*time.Second), opts.PollMin)
+	opts.PollMin = orDefault(opts.PollMin, 250*time.Millisecond)
+	opts.PollMax = max(orDefault(opts.PollMax, 3*time.Second), opts.PollMin)
 	if err := checkOptions(opts); err != nil {
 		return nil, err
 	}
-	d := &DB{opts: opts, athena: athena.NewFromConfig(cfg, retryMore(cfg))}
+	d := &DB{opts: opts, athena: athenaClient(cfg)}
 	if err := d.readWorkgroup(ctx); err != nil {
 		return nil, err
 	}
 	return d, nil
 }
 
-// retryMore gives the Athena client five attempts unless the configuration
-// sets its own (a poll that meets throttling should not end a query that
-// took minutes), and retries an answer cut short (see dropRetryer).
-func retryMore(cfg aws.Config) func(*athena.Options) {
-	return func(o *athena.Options) {
-		if cfg.RetryMaxAttempts == 0 {
-			o.RetryMaxAttempts = 5
-		}
-		o.Retryer = dropRetryer{o.Retryer}
+// retries gives a client five attempts unless the configuration sets its
+// own (a poll that meets throttling should not end a query that took
+// minutes), and retries an answer cut short (see dropRetryer).
+func retries(cfg aws.Config, attempts *int, retryer *aws.Retryer) {
+	if cfg.RetryMaxAttempts == 0 {
+		*attempts = 5
 	}
+	*retryer = dropRetryer{*retryer}
 }
 
-func retryMoreGlue(cfg aws.Config) func(*glue.Options) {
-	return func(o *glue.Options) {
-		if cfg.RetryMaxAttempts == 0 {
-			o.RetryMaxAttempts = 5
-		}
-		o.Retryer = dropRetryer{o.Retryer}
-	}
+func athenaClient(cfg aws.Config) *athena.Client {
+	return athena.NewFromConfig(cfg, func(o *athena.Options) { retries(cfg, &o.RetryMaxAttempts, &o.Retryer) })
+}
+
+func glueClient(cfg aws.Config) *glue.Client {
+	return glue.NewFromConfig(cfg, func(o *glue.Options) { retries(cfg, &o.RetryMaxAttempts, &o.Retryer) })
 }
 
 // dropRetryer retries what its retryer retries, and an answer whose body was
@@ -140,7 +147,7 @@ func (r dropRetryer) IsErrorRetryable(err error) bool {
 	return errors.Is(err, io.ErrUnexpectedEOF) || r.Retryer.IsErrorRetryable(err)
 }
 
-func cmpDuration(d, def time.Duration) time.Duration {
+func orDefault(d, def time.Duration) time.Duration {
 	if d > 0 {
 		return d
 	}
@@ -157,8 +164,10 @@ func checkOptions(o Options) error {
 	if err := queries.CheckTable(queries.Athena, o.Database+"."+o.Table); err != nil {
 		return err
 	}
-	if o.OutputLocation != "" && !strings.HasPrefix(o.OutputLocation, "s3://") {
-		return fmt.Errorf("output location %q: want s3://bucket/prefix/", o.OutputLocation)
+	if o.OutputLocation != "" {
+		if _, _, err := ParseS3URL(o.OutputLocation); err != nil {
+			return fmt.Errorf("result location: %w", err)
+		}
 	}
 	if o.Reuse < 0 || o.Reuse%time.Minute != 0 || o.Reuse > MaxReuse {
 		return fmt.Errorf("result reuse %s: want whole minutes up to 7 days (Athena's limit)", o.Reuse)
@@ -169,8 +178,8 @@ func checkOptions(o Options) error {
 // readWorkgroup reads the workgroup's result settings and decides what a
 // start asks for: nothing when the workgroup enforces its own (Athena would
 // override the request), else the location given or the workgroup's, with
-// the workgroup's encryption, so that naming a location never writes a
-// result less protected than the workgroup would.
+// the workgroup's encryption, expected bucket owner and ACL, so that naming
+// a location never writes a result less protected than the workgroup would.
 func (d *DB) readWorkgroup(ctx context.Context) error {
 	out, err := d.athena.GetWorkGroup(ctx, &athena.GetWorkGroupInput{WorkGroup: aws.String(d.opts.Workgroup)})
 	if err != nil {
@@ -199,7 +208,7 @@ func (d *DB) readWorkgroup(ctx context.Context) error {
 		return nil
 	case d.opts.OutputLocation != "":
 		d.resultConf = &athenatypes.ResultConfiguration{OutputLocation: aws.String(d.opts.OutputLocation),
-			EncryptionConfiguration: rc.EncryptionConfiguration, ExpectedBucketOwner: rc.ExpectedBucketOwner}
+			EncryptionConfiguration: rc.EncryptionConfiguration, ExpectedBucketOwner: rc.ExpectedBucketOwner, AclConfiguration: rc.AclConfiguration}
 	case where == "" && !managed:
 		return fmt.Errorf("Athena workgroup %s has no query result location: pass --output-location s3://BUCKET/PREFIX/ "+
 			"(or set one in the workgroup's settings)", d.opts.Workgroup)
@@ -245,7 +254,7 @@ func (d *DB) Query(ctx context.Context, sql string, args []any, page func(querie
 		}
 		params[i] = lit
 	}
-	qe, err := d.exec(ctx, sql, params)
+	qe, err := d.exec(ctx, d.opts.Database, sql, params)
 	if qe != nil {
 		prov.ExecutionID = aws.ToString(qe.QueryExecutionId)
 	}
@@ -255,23 +264,24 @@ func (d *DB) Query(ctx context.Context, sql string, args []any, page func(querie
 	fillProvenance(&prov, qe)
 	if err := d.results(ctx, prov.ExecutionID, qe.StatementType, page); err != nil {
 		if ctx.Err() != nil {
-			return prov, ctx.Err()
+			// The query is done: say where its whole result is.
+			return prov, &StoppedError{ExecutionID: prov.ExecutionID, Cause: ctx.Err(), Finished: true, ResultLocation: prov.ResultLocation}
 		}
 		return prov, fmt.Errorf("read the result of Athena query %s: %w", prov.ExecutionID, err)
 	}
 	return prov, nil
 }
 
-// exec starts a statement and waits for it to succeed. The execution comes
-// back, with only its ID when it did not succeed.
-func (d *DB) exec(ctx context.Context, sql string, params []string) (*athenatypes.QueryExecution, error) {
+// exec starts a statement in a database and waits for it to succeed. The
+// execution comes back, with only its ID when it did not succeed.
+func (d *DB) exec(ctx context.Context, database, sql string, params []string) (*athenatypes.QueryExecution, error) {
 	in := &athena.StartQueryExecutionInput{
 		QueryString: aws.String(sql),
 		// One token for the call: the SDK retries it with the same one, and
 		// Athena starts the query once.
 		ClientRequestToken:    aws.String(newToken()),
 		WorkGroup:             aws.String(d.opts.Workgroup),
-		QueryExecutionContext: &athenatypes.QueryExecutionContext{Database: aws.String(d.opts.Database), Catalog: aws.String(d.opts.Catalog)},
+		QueryExecutionContext: &athenatypes.QueryExecutionContext{Database: aws.String(database), Catalog: aws.String(d.opts.Catalog)},
 		ResultConfiguration:   d.resultConf,
 	}
 	if len(params) > 0 {
@@ -282,10 +292,10 @@ func (d *DB) exec(ctx context.Context, sql string, params []string) (*athenatype
 			Enabled: true, MaxAgeInMinutes: aws.Int32(int32(d.opts.Reuse / time.Minute))}}
 	}
 	out, err := d.athena.StartQueryExecution(ctx, in)
+	if err != nil && ctx.Err() != nil {
+		return nil, d.abandon(ctx, in)
+	}
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
 		return nil, fmt.Errorf("start Athena query: %w", serviceError(err))
 	}
 	id := out.QueryExecutionId
@@ -395,14 +405,24 @@ func (e *QueryError) Error() string {
 
 // StoppedError is a query stopped because its context was done: cancelled
 // (Ctrl-C) or past its deadline. It unwraps to the context's error. Stop is
-// the failure of StopQueryExecution, nil when the stop went through.
+// the failure of StopQueryExecution, nil when the stop went through. A query
+// that had Finished was not stopped: reading its result was.
 type StoppedError struct {
-	ExecutionID string
-	Cause       error
-	Stop        error
+	ExecutionID    string
+	Cause          error
+	Stop           error
+	Finished       bool
+	ResultLocation string
 }
 
 func (e *StoppedError) Error() string {
+	if e.Finished {
+		msg := fmt.Sprintf("Athena query %s had finished; reading its result was stopped", e.ExecutionID)
+		if e.ResultLocation != "" {
+			msg += " (the whole result is at " + e.ResultLocation + ")"
+		}
+		return msg
+	}
 	if e.Stop != nil {
 		return fmt.Sprintf("Athena query %s may still be running: stopping it failed (%v); stop it with: aws athena stop-query-execution --query-execution-id %s",
 			e.ExecutionID, e.Stop, e.ExecutionID)
@@ -411,6 +431,21 @@ func (e *StoppedError) Error() string {
 }
 
 func (e *StoppedError) Unwrap() error { return e.Cause }
+
+// abandon stops a query whose start was cut off when ctx ended: Athena may
+// have started it, its answer lost, the SDK waiting to retry. The same start
+// again, with the same ClientRequestToken, names that execution (or starts
+// it, if the first never arrived), which is then stopped.
+func (d *DB) abandon(ctx context.Context, in *athena.StartQueryExecutionInput) error {
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stopTimeout)
+	defer cancel()
+	out, err := d.athena.StartQueryExecution(sctx, in)
+	if err != nil {
+		return fmt.Errorf("a query may be running in Athena: its start was cut off (%w) and could not be checked (%v); "+
+			"find it by its ClientRequestToken %s in the workgroup's history", ctx.Err(), serviceError(err), aws.ToString(in.ClientRequestToken))
+	}
+	return d.stopped(ctx, aws.ToString(out.QueryExecutionId))
+}
 
 // stopTimeout bounds the StopQueryExecution call made after ctx is done.
 const stopTimeout = 15 * time.Second

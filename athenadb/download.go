@@ -31,7 +31,10 @@ type S3 struct {
 // NewS3 builds the client from an AWS configuration, as
 // config.LoadDefaultConfig returns it.
 func NewS3(cfg aws.Config) *S3 {
-	return &S3{client: s3.NewFromConfig(cfg)}
+	// A listing cut short is sent again like the Athena and Glue calls (an
+	// object cut short is fetched again by fetch); the attempts are the
+	// configuration's.
+	return &S3{client: s3.NewFromConfig(cfg, func(o *s3.Options) { o.Retryer = dropRetryer{o.Retryer} })}
 }
 
 // DownloadJournal is the file in a download's destination that records each
@@ -107,11 +110,10 @@ func totalSize(files []DownloadFile) int64 {
 	return n
 }
 
-// ParseS3Location splits s3://bucket/prefix/ into the bucket and the key
-// prefix ("" or ending in "/"). The location is the folder that holds
-// AWSLogs/, as a flow log's destination names it; a folder inside AWSLogs/ is
-// refused (AWS reserves the name: no flow log's prefix holds it).
-func ParseS3Location(loc string) (bucket, prefix string, err error) {
+// ParseS3URL splits s3://bucket/prefix/ into the bucket and the key prefix
+// ("" or ending in "/": the prefix is a folder), checking the bucket's name
+// and that no folder of the prefix is empty.
+func ParseS3URL(loc string) (bucket, prefix string, err error) {
 	rest, ok := strings.CutPrefix(loc, "s3://")
 	bucket, prefix, _ = strings.Cut(rest, "/")
 	if !ok || bucket == "" {
@@ -125,6 +127,16 @@ func ParseS3Location(loc string) (bucket, prefix string, err error) {
 	}
 	if strings.HasPrefix(prefix, "/") || strings.Contains(prefix, "//") {
 		return "", "", fmt.Errorf("location %q: the prefix has an empty folder name", loc)
+	}
+	return bucket, prefix, nil
+}
+
+// ParseS3Location is ParseS3URL for the folder that holds AWSLogs/, as a
+// flow log's destination names it: a folder inside AWSLogs/ is refused (AWS
+// reserves the name: no flow log's prefix holds it).
+func ParseS3Location(loc string) (bucket, prefix string, err error) {
+	if bucket, prefix, err = ParseS3URL(loc); err != nil {
+		return "", "", err
 	}
 	if i := strings.Index("/"+prefix, "/"+partitions.LogsFolder); i >= 0 {
 		return "", "", fmt.Errorf("location %q: give the folder that holds %s (s3://%s/%s), not a folder inside it", loc, partitions.LogsFolder, bucket, prefix[:i])
@@ -167,15 +179,8 @@ func (o *DownloadOptions) check() (bucket, prefix string, err error) {
 	if !o.Window.From.Before(o.Window.To) {
 		return "", "", errors.New("no time window: a download reads the folders of a window")
 	}
-	for _, a := range o.Accounts {
-		if err := partitions.CheckAccount(a); err != nil {
-			return "", "", err
-		}
-	}
-	for _, r := range o.Regions {
-		if err := partitions.CheckRegion(r); err != nil {
-			return "", "", err
-		}
+	if err := partitions.CheckScope(o.Accounts, o.Regions); err != nil {
+		return "", "", err
 	}
 	if o.FlowLogID != "" {
 		if err := CheckFlowLogID(o.FlowLogID); err != nil {

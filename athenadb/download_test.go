@@ -588,3 +588,55 @@ func TestPlanDownloadOptions(t *testing.T) {
 		t.Errorf("failing listing: %v\nwant %s", err, want)
 	}
 }
+
+// TestJournalTornLine: after a run that stopped while writing the journal's
+// last line, the next run's entries still count: a download over a torn
+// journal leaves nothing to fetch.
+func TestJournalTornLine(t *testing.T) {
+	srv := awsfake.New(t)
+	upload(t, srv, sample.Options{Seed: 1})
+	client, dest := athenadb.NewS3(srv.Config()), t.TempDir()
+	if err := os.WriteFile(filepath.Join(dest, athenadb.DownloadJournal), []byte(`{"path":"AWSLogs/x","sour`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts := athenadb.DownloadOptions{Location: location, Window: testWindow, Dest: dest}
+	first := plan(t, client, opts)
+	if _, err := client.Download(context.Background(), first, nil); err != nil {
+		t.Fatal(err)
+	}
+	if again := plan(t, client, opts); len(again.Files) != 0 || len(again.Present) != len(first.Files) {
+		t.Errorf("after a torn journal: %d to fetch again, %d present of %d", len(again.Files), len(again.Present), len(first.Files))
+	}
+}
+
+// TestDownloadListingPages: a folder of more keys than a listing page holds
+// (1,000) is listed page by page, and every key of it is planned.
+func TestDownloadListingPages(t *testing.T) {
+	srv := awsfake.New(t)
+	var body bytes.Buffer
+	zw := gzip.NewWriter(&body)
+	zw.Write([]byte("version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n"))
+	zw.Close()
+	day := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+	want := 0
+	for fl := range 4 {
+		for tm := day; tm.Before(day.AddDate(0, 0, 1)); tm = tm.Add(5 * time.Minute) {
+			o := partitions.Object{Root: testPrefix, Account: "111122223333", Region: "us-east-1", FlowLogID: "fl-0" + strconv.Itoa(fl) + "abc",
+				Time: tm, Hash: "a1b2", Format: partitions.Text}
+			srv.S3.Put(testBucket, o.Key(), body.Bytes())
+			want++
+		}
+	}
+	w, _ := partitions.NewWindow(day, day.AddDate(0, 0, 1))
+	p := plan(t, athenadb.NewS3(srv.Config()), athenadb.DownloadOptions{Location: location, Window: w, Dest: t.TempDir()})
+	folder := testPrefix + "AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/01/05/"
+	pages := 0
+	for _, c := range srv.S3.Calls() {
+		if c.Op == "ListObjectsV2" && c.Key == folder {
+			pages++
+		}
+	}
+	if len(p.Files) != want || want <= 1000 || pages < 2 {
+		t.Errorf("%d files planned of %d, the folder listed in %d pages", len(p.Files), want, pages)
+	}
+}

@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+
 	"github.com/flowq/flowq/athenadb"
 	"github.com/flowq/flowq/ddl"
 	"github.com/flowq/flowq/flowlog"
@@ -583,5 +586,66 @@ func TestReadsOnly(t *testing.T) {
 		if _, err := queries.RunSQL(context.Background(), db, sql); err != nil {
 			t.Errorf("%q: %v", sql, err)
 		}
+	}
+}
+
+// TestStopWhileStarting: when the context ends while a start is being
+// retried (Athena started the query, its answer was lost), the start is made
+// again with its token to learn the execution, which is then stopped.
+func TestStopWhileStarting(t *testing.T) {
+	f := small(t)
+	cfg := f.srv.Config()
+	cfg.Retryer = func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return time.Second, nil })
+		})
+	}
+	db, err := athenadb.Open(context.Background(), cfg, f.options(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.srv.Athena.Inject("StartQueryExecution", 1, awsfake.Drop)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	_, err = queries.RunSQL(ctx, db, "SELECT count(*) FROM vpc_flow_logs.flow_logs")
+	starts := f.srv.Athena.Starts()
+	var stopped *athenadb.StoppedError
+	if len(starts) != 1 || !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &stopped) || stopped.ExecutionID != starts[0].ExecutionID ||
+		f.srv.Athena.State(starts[0].ExecutionID) != "CANCELLED" {
+		t.Errorf("error %v, starts %+v, stops %v", err, starts, f.srv.Athena.Stops())
+	}
+}
+
+// TestWindowBeforeProjection: a window that starts before the table's
+// projection covers anything is said to, since Athena reads nothing there.
+func TestWindowBeforeProjection(t *testing.T) {
+	f := small(t)
+	w, _ := partitions.NewWindow(f.truth.Start.AddDate(0, 0, -3), f.truth.End)
+	db := f.open(t, f.options(&w))
+	want := "the window starts at " + w.From.Format(time.RFC3339) + ", before the first day the table's partition projection covers (" +
+		f.truth.Start.Format(time.DateOnly) + "): records before it are not read; to read them, apply the table again with an earlier --since"
+	if strings.Join(db.Notes(), "\n") != want {
+		t.Errorf("notes %q\nwant %q", db.Notes(), want)
+	}
+	if db := f.open(t, f.options(nil)); len(db.Notes()) != 0 {
+		t.Errorf("no window: notes %q", db.Notes())
+	}
+}
+
+// TestStopWhileReading: a context that ends while the result is read leaves
+// no query to stop, and the error says where the whole result is.
+func TestStopWhileReading(t *testing.T) {
+	f := small(t)
+	f.srv.Athena.PageRows = 10
+	db := f.open(t, f.options(nil))
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err := queries.StreamSQL(ctx, db, "SELECT n FROM range(100) t(n)", nil, func(queries.Page) error {
+		cancel()
+		return nil
+	})
+	id := f.srv.Athena.Starts()[0].ExecutionID
+	want := "Athena query " + id + " had finished; reading its result was stopped (the whole result is at s3://results/flowq/" + id + ".csv)"
+	if !errors.Is(err, context.Canceled) || err == nil || err.Error() != want || len(f.srv.Athena.Stops()) != 0 {
+		t.Errorf("error %v\nwant %s", err, want)
 	}
 }

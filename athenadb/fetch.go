@@ -35,6 +35,26 @@ type journalEntry struct {
 	ETag   string `json:"etag"`
 }
 
+// openJournal opens the destination's journal to append to it. A last line
+// cut short by a run that stopped while writing it is ended first, so that
+// the next entry starts a line of its own.
+func openJournal(dest string) (*os.File, error) {
+	f, err := os.OpenFile(filepath.Join(dest, DownloadJournal), os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	last := make([]byte, 1)
+	if st, err := f.Stat(); err == nil && st.Size() > 0 {
+		if _, err := f.ReadAt(last, st.Size()-1); err == nil && last[0] != '\n' {
+			if _, err := f.Write([]byte{'\n'}); err != nil {
+				f.Close()
+				return nil, err
+			}
+		}
+	}
+	return f, nil
+}
+
 // readJournal reads the destination's journal: for each path, its last entry.
 // A line that does not decode (a run stopped while writing it) only loses its
 // file's entry, so that file is fetched again.
@@ -136,7 +156,7 @@ func (c *S3) Download(ctx context.Context, plan *DownloadPlan, progress func(Dow
 	if err := os.MkdirAll(dest, 0o755); err != nil {
 		return res, fmt.Errorf("download: create the destination: %w", err)
 	}
-	journal, err := os.OpenFile(filepath.Join(dest, DownloadJournal), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	journal, err := openJournal(dest)
 	if err != nil {
 		return res, fmt.Errorf("download: open the journal: %w", err)
 	}
@@ -285,6 +305,11 @@ func (c *S3) fetchOnce(ctx context.Context, plan *DownloadPlan, f DownloadFile) 
 		return journalEntry{}, &cutShort{got: body.n, want: size, err: body.err}
 	case checkErr != nil:
 		return journalEntry{}, &FileError{URL: url, Damaged: true, Err: checkErr}
+	}
+	// On disk before the rename and the journal's word: after a crash, a
+	// file the journal names holds its whole content.
+	if err := file.Sync(); err != nil {
+		return journalEntry{}, fmt.Errorf("download: write %s: %w", temp, err)
 	}
 	if err := file.Close(); err != nil {
 		return journalEntry{}, fmt.Errorf("download: write %s: %w", temp, err)

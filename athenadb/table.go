@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
@@ -29,6 +30,9 @@ type Table struct {
 	// Injected are the partition columns whose projection is injected: every
 	// query must name their values.
 	Injected []string
+	// Since is the first day the table's partition projection covers; zero
+	// when it has none or it is relative to now.
+	Since time.Time
 	// Input is the table as Glue gave it.
 	Input *gluetypes.Table
 }
@@ -90,6 +94,9 @@ func ReadTable(ctx context.Context, g tableGetter, database, name string) (*Tabl
 			t.Injected = append(t.Injected, k)
 		}
 	}
+	if strings.EqualFold(params["projection.enabled"], "true") {
+		t.Since, _ = t.Layout.ProjectionStart(params)
+	}
 	return t, nil
 }
 
@@ -118,12 +125,18 @@ func (t *Table) CheckScope(accounts, regions []string) error {
 	for _, col := range t.Injected {
 		switch {
 		case col == partitions.AccountColumn && len(accounts) == 0:
-			return fmt.Errorf("table %s.%s projects %s as injected: every query must name the accounts: pass --accounts", t.Database, t.Name, col)
+			return &ScopeError{fmt.Sprintf("table %s.%s projects %s as injected: every query must name the accounts: pass --accounts", t.Database, t.Name, col)}
 		case col == partitions.RegionColumn && len(regions) == 0:
-			return fmt.Errorf("table %s.%s projects %s as injected: every query must name the regions: pass --regions", t.Database, t.Name, col)
+			return &ScopeError{fmt.Sprintf("table %s.%s projects %s as injected: every query must name the regions: pass --regions", t.Database, t.Name, col)}
 		case col != partitions.AccountColumn && col != partitions.RegionColumn:
 			return fmt.Errorf("table %s.%s projects %s as injected, which flowq cannot name in a query", t.Database, t.Name, col)
 		}
 	}
 	return nil
 }
+
+// ScopeError is a query that must name accounts or regions and does not:
+// the caller's to give.
+type ScopeError struct{ Reason string }
+
+func (e *ScopeError) Error() string { return e.Reason }

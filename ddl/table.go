@@ -141,7 +141,11 @@ func (t *Table) SerDe() (library string, params map[string]string) {
 	if t.FileFormat == partitions.Parquet {
 		return parquetSerDe, map[string]string{"serialization.format": "1"}
 	}
-	return lazySimpleSerDe, map[string]string{"field.delim": " ", "serialization.format": " "}
+	// A '-' is NULL in every column, as in the local engine ("'-' is NULL,
+	// never 0 and never the string '-'"). Without it Athena reads '-' as the
+	// string "-" in string columns (NODATA records' addresses), which
+	// count(DISTINCT srcaddr) would count and CAST(… AS IPADDRESS) fail on.
+	return lazySimpleSerDe, map[string]string{"field.delim": " ", "serialization.format": " ", "serialization.null.format": "-"}
 }
 
 // InputOutputFormats are the Hadoop classes that read and write the files.

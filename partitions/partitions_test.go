@@ -270,3 +270,27 @@ func TestSelectsFolderCache(t *testing.T) {
 		t.Error("IsFolderCache")
 	}
 }
+
+// TestProjectionStart: the first time of a projection is read back from the
+// properties ProjectionProperties writes, in every layout.
+func TestProjectionStart(t *testing.T) {
+	since := time.Date(2025, 3, 4, 0, 0, 0, 0, time.UTC)
+	for _, l := range partitions.Layouts() {
+		props := l.ProjectionProperties("s3://b/", partitions.ProjectionOptions{Accounts: []string{"111122223333"}, Regions: []string{"us-east-1"}, Since: since})
+		want := since
+		if l.Hive {
+			want = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) // Hive's date column is the year
+		}
+		if got, ok := l.ProjectionStart(props); !ok || !got.Equal(want) {
+			t.Errorf("%s: %v %v, want %v", l, got, ok, want)
+		}
+		for k := range props {
+			if strings.HasSuffix(k, ".range") && props[k] != "1,31" && props[k] != "1,12" && props[k] != "0,23" {
+				props[k] = "NOW-1YEARS,NOW"
+			}
+		}
+		if _, ok := l.ProjectionStart(props); ok {
+			t.Errorf("%s: a relative range read as a time", l)
+		}
+	}
+}

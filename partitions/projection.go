@@ -80,3 +80,23 @@ func (l Layout) LocationTemplate(root string) string {
 		return append(append(append(b, "${"...), c.Name...), '}')
 	}))
 }
+
+// ProjectionStart is the first time the projection of a table's properties
+// covers: the start of its date column's range (day, or Hive's year), read
+// with the column's pattern. ok is false when the properties have no such
+// range or it is relative (NOW-1YEARS).
+func (l Layout) ProjectionStart(props map[string]string) (start time.Time, ok bool) {
+	for _, c := range l.def().columns {
+		if c.Projection.Type != "date" {
+			continue
+		}
+		first, _, _ := strings.Cut(props["projection."+c.Name+".range"], ",")
+		var layout strings.Builder
+		for _, p := range c.parts {
+			layout.WriteString(p.Literal + p.Field.Layout)
+		}
+		t, err := time.Parse(layout.String(), strings.TrimSpace(first))
+		return t, err == nil
+	}
+	return time.Time{}, false
+}

@@ -39,3 +39,18 @@ const (
 	AccountColumn = "aws_account_id"
 	RegionColumn  = "aws_region"
 )
+
+// CheckScope checks accounts and regions, naming the first that is not one.
+func CheckScope(accounts, regions []string) error {
+	for _, a := range accounts {
+		if err := CheckAccount(a); err != nil {
+			return err
+		}
+	}
+	for _, r := range regions {
+		if err := CheckRegion(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -74,7 +74,11 @@ func TestAthenaRenderings(t *testing.T) {
 					}
 					filled = filled[:i] + lit + filled[i+1:]
 				}
-				if filled != in.SQL {
+				if r.Limit > 0 {
+					// Inline asks for the limit as given, not one row more.
+					filled = strings.Replace(filled, "LIMIT "+strconv.FormatInt(r.Limit+1, 10)+"\n", "LIMIT "+strconv.FormatInt(r.Limit, 10)+"\n", 1)
+				}
+				if filled != in.SQL || in.Limit != 0 {
 					t.Errorf("%s: inline is not the SQL with its values in place:\n%s\n%s", q.Ref(), in.SQL, filled)
 				}
 			}
@@ -129,19 +133,28 @@ func TestScope(t *testing.T) {
 	}
 }
 
-// fakeEngine hands over fixed rows in pages of a given size.
+// fakeEngine hands over fixed rows in pages of a given size. With learn,
+// it finds that format while it reads.
 type fakeEngine struct {
-	rows  int
-	size  int
-	pages int
+	rows    int
+	size    int
+	pages   int
+	learn   string
+	reading bool
 }
 
 func (e *fakeEngine) Dataset() Dataset {
 	v2, _ := flowlog.ParseFormat("default")
-	return Dataset{Dialect: DuckDB, Table: "flow_logs", Formats: []flowlog.Format{v2}}
+	formats := []flowlog.Format{v2}
+	if e.reading && e.learn != "" {
+		f, _ := flowlog.ParseFormat(e.learn)
+		formats = append(formats, f)
+	}
+	return Dataset{Dialect: DuckDB, Table: "flow_logs", Formats: formats}
 }
 
 func (e *fakeEngine) Query(_ context.Context, _ string, _ []any, page func(Page) error) (EngineProvenance, error) {
+	e.reading = true
 	cols := []Column{{Name: "n", Type: "BIGINT"}}
 	for i := 0; i == 0 || i < e.rows; i += e.size {
 		var rows [][]any
@@ -201,5 +214,21 @@ func TestPlaceholders(t *testing.T) {
 	sql := "SELECT '?', \"a?\", ? -- ?\n/* ? */ x = ?"
 	if got := Placeholders(sql); len(got) != 2 || sql[got[0]] != '?' || got[1] != len(sql)-1 {
 		t.Errorf("placeholders %v", got)
+	}
+}
+
+// TestStreamFormatsFoundWhileReading: a format the engine finds while it
+// reads, without a field the query needs, fails the query before any row
+// reaches page.
+func TestStreamFormatsFoundWhileReading(t *testing.T) {
+	q, _ := Default().Get("top-rejected-destinations@2")
+	vals, _ := q.Resolve(nil)
+	rows := 0
+	_, err := Stream(context.Background(), &fakeEngine{rows: 5, size: 2, learn: "${version} ${srcaddr} ${dstaddr}"}, q, vals, func(p Page) error {
+		rows += len(p.Rows)
+		return nil
+	})
+	if err == nil || !strings.Contains(err.Error(), "(found while reading)") || rows != 0 {
+		t.Errorf("%d rows, error %v", rows, err)
 	}
 }

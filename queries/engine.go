@@ -154,17 +154,24 @@ func Stream(ctx context.Context, eng Engine, q *Query, params Values, page func(
 		return Provenance{}, err
 	}
 	lim := &limiter{limit: r.Limit, page: page}
-	ep, err := eng.Query(ctx, r.SQL, r.Args, lim.take)
+	first := true
+	ep, err := eng.Query(ctx, r.SQL, r.Args, func(p Page) error {
+		// The engine may have learnt formats while reading (a file unlike
+		// its samples): the query's fields must be in every one, and that
+		// is known before the first row goes out.
+		if first {
+			first = false
+			if err := q.CheckFields(eng.Dataset().Formats); err != nil {
+				return fmt.Errorf("%w (found while reading)", err)
+			}
+		}
+		return lim.take(p)
+	})
 	if err != nil {
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return Provenance{}, err
 		}
 		return Provenance{}, fmt.Errorf("%s (sql %.12s): %w", q.Ref(), r.SHA256(), err)
-	}
-	// The engine may have learnt formats while reading (a file unlike its
-	// samples): the query's fields must still be in every one.
-	if err := q.CheckFields(eng.Dataset().Formats); err != nil {
-		return Provenance{}, fmt.Errorf("%w (found while reading)", err)
 	}
 	p := provenance(ep, lim.rows, started)
 	r.finish(&p, lim.truncated)

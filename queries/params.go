@@ -44,9 +44,10 @@ type Param struct {
 // knows whether the limit cut it (Provenance.Truncated).
 const LimitParam = "limit"
 
-// MaxLimit is the most rows a limit may ask for: a result is held in memory
-// and printed, and Athena pages results a thousand rows at a time. For more,
-// write the SQL with flowq sql, or let Athena write the result to S3.
+// MaxLimit is the most rows a limit may ask for: the local engine holds a
+// result in memory before it hands it over, and Athena pages results a
+// thousand rows at a time. For more, write the SQL with flowq sql, or let
+// Athena write the result to S3.
 const MaxLimit = 1_000_000
 
 // Required reports whether the parameter has no default.
@@ -75,6 +76,11 @@ func (p Param) Parse(s string) (any, error) {
 		n, err := netip.ParsePrefix(s)
 		if err != nil {
 			return nil, bad("an address or a CIDR network (10.0.0.0/16)")
+		}
+		if a := n.Addr(); a.Is4In6() && n.Bits() >= 96 {
+			// ::ffff:10.0.2.0/120 is 10.0.2.0/24, as ::ffff:10.0.2.1 is
+			// 10.0.2.1: flow logs write IPv4 addresses as IPv4.
+			n = netip.PrefixFrom(a.Unmap(), n.Bits()-96)
 		}
 		if n != n.Masked() {
 			return nil, fmt.Errorf("parameter %s: %q has host bits set; the network is %s", p.Name, s, n.Masked())

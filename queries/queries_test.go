@@ -225,6 +225,8 @@ func TestParams(t *testing.T) {
 		{p: Param{Name: "a", Type: IP}, in: "10.0.0.256", err: `parameter a: "10.0.0.256" is not an IP address`},
 		{p: Param{Name: "n", Type: CIDR}, in: "10.0.0.1", want: "10.0.0.1/32"},
 		{p: Param{Name: "n", Type: CIDR}, in: "2600:1f18::/32", want: "2600:1f18::/32"},
+		{p: Param{Name: "n", Type: CIDR}, in: "::ffff:10.0.2.0/120", want: "10.0.2.0/24"},
+		{p: Param{Name: "n", Type: CIDR}, in: "::ffff:10.0.2.7", want: "10.0.2.7/32"},
 		{p: Param{Name: "n", Type: CIDR}, in: "10.0.0.1/16", err: `parameter n: "10.0.0.1/16" has host bits set; the network is 10.0.0.0/16`},
 		{p: Param{Name: "n", Type: CIDR}, in: "10.0.0.0/16' OR 1=1 --", err: `parameter n: "10.0.0.0/16' OR 1=1 --" is not an address or a CIDR network (10.0.0.0/16)`},
 		{p: Param{Name: "port", Type: Port}, in: "443", want: int64(443)},

@@ -57,7 +57,8 @@ type RenderOptions struct {
 	// partitions (see Scope).
 	Accounts, Regions []string
 	// Inline writes every value as a literal, none as a placeholder: SQL to
-	// paste into a console (Athena's takes at most 25 placeholders).
+	// paste into a console (Athena's takes at most 25 placeholders). Its
+	// LIMIT is the limit as asked, with no row more (Rendered.Limit is 0).
 	Inline bool
 }
 
@@ -122,7 +123,7 @@ func (q *Query) Render(opts RenderOptions) (*Rendered, error) {
 	if err := q.CheckFields(opts.Formats); err != nil {
 		return nil, err
 	}
-	if err := checkScope(opts.Accounts, opts.Regions); err != nil {
+	if err := partitions.CheckScope(opts.Accounts, opts.Regions); err != nil {
 		return nil, err
 	}
 	r := &Rendered{Query: q, Dialect: opts.Dialect, Params: opts.Params, Window: opts.Window}
@@ -207,11 +208,14 @@ func (r *renderer) param(name string) (string, error) {
 		return "", fmt.Errorf("parameter %q has no value (resolve the parameters first)", name)
 	}
 	if name == LimitParam {
-		// One row more than the limit tells Finish whether the limit cut the result.
 		n, ok := v.(int64)
 		if !ok || n < 1 || n > MaxLimit {
 			return "", fmt.Errorf("parameter %s: %v is not a whole number from 1 to %d (resolve the parameters first)", name, v, MaxLimit)
 		}
+		if r.opts.Inline {
+			return r.bind(n) // SQL for a console, which shows its rows: the limit as asked
+		}
+		// One row more than the limit tells Finish whether the limit cut the result.
 		r.out.Limit = n
 		return r.bind(n + 1)
 	}
@@ -245,7 +249,7 @@ func (r *renderer) window() (string, error) {
 // values are literals, never placeholders, in every dialect: Athena's
 // injected partition projection needs them in the SQL it plans ("static
 // equality conditions"), and they were checked to be account IDs and region
-// codes before (checkScope).
+// codes before (partitions.CheckScope).
 func scope(d Dialect, accounts, regions []string) ([]string, error) {
 	var conds []string
 	for _, c := range []struct {
@@ -270,19 +274,4 @@ func scope(d Dialect, accounts, regions []string) ([]string, error) {
 		}
 	}
 	return conds, nil
-}
-
-// checkScope refuses what is not an account ID or a region code.
-func checkScope(accounts, regions []string) error {
-	for _, a := range accounts {
-		if err := partitions.CheckAccount(a); err != nil {
-			return err
-		}
-	}
-	for _, r := range regions {
-		if err := partitions.CheckRegion(r); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -152,6 +152,10 @@ func (w *Writer) Page(p queries.Page) error {
 	return w.write(held)
 }
 
+// Begun reports whether any of the result was written: a result longer
+// than Hold is written before it is whole.
+func (w *Writer) Begun() bool { return w.begun }
+
 // Close writes what is held and the end of the result.
 func (w *Writer) Close(p queries.Provenance) error {
 	if w.err != nil {
@@ -303,7 +307,7 @@ func textValue(v any) string {
 	case float64:
 		return strconv.FormatFloat(v, 'g', -1, 64)
 	case time.Time:
-		return v.UTC().Format(time.RFC3339)
+		return v.UTC().Format(time.RFC3339Nano) // whole seconds as RFC 3339; a fraction is kept
 	}
 	return fmt.Sprint(v)
 }

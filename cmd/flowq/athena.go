@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/flowq/flowq/athenadb"
+	"github.com/flowq/flowq/ddl"
 	"github.com/flowq/flowq/partitions"
 	"github.com/flowq/flowq/queries"
 )
@@ -43,6 +45,17 @@ func (a *awsFlags) config(ctx context.Context, f *Factory) (aws.Config, error) {
 	return f.AWS(ctx, a.Profile, a.Region)
 }
 
+// checkScopeFlags checks --accounts and --regions, naming the flag.
+func checkScopeFlags(accounts, regions []string) error {
+	if err := partitions.CheckScope(unique(accounts), nil); err != nil {
+		return usageErrorf("--accounts: %v", err)
+	}
+	if err := partitions.CheckScope(nil, unique(regions)); err != nil {
+		return usageErrorf("--regions: %v", err)
+	}
+	return nil
+}
+
 // athenaFlags choose and configure the Athena engine (--athena).
 type athenaFlags struct {
 	Athena            bool
@@ -52,6 +65,9 @@ type athenaFlags struct {
 	Accounts, Regions []string
 	Reuse             string // a duration, "" for none
 	AWS               awsFlags
+	// AdHoc says the command runs the user's SQL (flowq sql), which names
+	// its own partitions.
+	AdHoc bool
 	// Given are the Athena flags the command line gave, so that one given
 	// without --athena is refused (flagsGiven fills it).
 	Given map[string]bool
@@ -64,13 +80,13 @@ var athenaOnly = []string{"workgroup", "database", "table", "output-location", "
 func (a *athenaFlags) register(cmd *cobra.Command) {
 	fs := cmd.Flags()
 	fs.BoolVar(&a.Athena, "athena", false, "run in Athena over the table (the standard AWS configuration: profile, SSO, environment, endpoints)")
-	fs.StringVar(&a.Workgroup, "workgroup", "primary", "Athena workgroup")
-	fs.StringVar(&a.Database, "database", "vpc_flow_logs", "Glue database of the table")
-	fs.StringVar(&a.Table, "table", "flow_logs", "the flow-log table (flowq ddl apply creates it)")
-	fs.StringVar(&a.OutputLocation, "output-location", "", "s3://bucket/prefix/ for query results (default: the workgroup's)")
-	fs.StringSliceVar(&a.Accounts, "accounts", nil, "read only these accounts' partitions (required when the table injects them)")
-	fs.StringSliceVar(&a.Regions, "regions", nil, "read only these regions' partitions (required when the table injects them)")
-	fs.StringVar(&a.Reuse, "reuse", "", "let Athena answer with the result of the same query run at most DURATION ago (60m, 1d; at most 7d)")
+	fs.StringVar(&a.Workgroup, "workgroup", "primary", "Athena workgroup (--athena)")
+	fs.StringVar(&a.Database, "database", "vpc_flow_logs", "Glue database of the table (--athena)")
+	fs.StringVar(&a.Table, "table", "flow_logs", "the flow-log table (--athena; flowq ddl apply creates it)")
+	fs.StringVar(&a.OutputLocation, "output-location", "", "s3://bucket/prefix/ for query results (--athena; default: the workgroup's)")
+	fs.StringSliceVar(&a.Accounts, "accounts", nil, "read only these accounts' partitions (--athena; required when the table injects them)")
+	fs.StringSliceVar(&a.Regions, "regions", nil, "read only these regions' partitions (--athena; required when the table injects them)")
+	fs.StringVar(&a.Reuse, "reuse", "", "let Athena answer with the result of the same query run at most DURATION ago (--athena; 60m, 1d; at most 7d)")
 	a.AWS.register(cmd)
 }
 
@@ -90,21 +106,23 @@ func (a *athenaFlags) check() error {
 	if _, err := a.reuse(); err != nil {
 		return err
 	}
-	if a.OutputLocation != "" && !strings.HasPrefix(a.OutputLocation, "s3://") {
-		return usageErrorf("--output-location %q: want s3://bucket/prefix/", a.OutputLocation)
-	}
-	for _, acct := range unique(a.Accounts) {
-		if err := partitions.CheckAccount(acct); err != nil {
-			return usageErrorf("--accounts: %v", err)
+	if a.OutputLocation != "" {
+		if _, _, err := athenadb.ParseS3URL(a.OutputLocation); err != nil {
+			return usageErrorf("--output-location: %v", err)
 		}
 	}
-	for _, r := range unique(a.Regions) {
-		if err := partitions.CheckRegion(r); err != nil {
-			return usageErrorf("--regions: %v", err)
-		}
+	if err := checkScopeFlags(a.Accounts, a.Regions); err != nil {
+		return err
 	}
-	if err := queries.CheckTable(queries.Athena, a.Database+"."+a.Table); err != nil {
-		return usageErrorf("--database, --table: %v", err)
+	if db, table, ok := strings.Cut(a.Table, "."); ok {
+		return usageErrorf("--table %s: give the table's name alone, and its database with --database (--database %s --table %s)", a.Table, db, table)
+	}
+	// The names Glue and flowq ddl allow, so that a refusal's suggestion is
+	// a name ddl apply makes.
+	for _, n := range []struct{ flag, what, name string }{{"database", "database", a.Database}, {"table", "table", a.Table}} {
+		if err := ddl.CheckName(n.what, n.name); err != nil {
+			return usageErrorf("--%s: %v", n.flag, err)
+		}
 	}
 	return nil
 }
@@ -135,16 +153,19 @@ func (a *athenaFlags) open(ctx context.Context, f *Factory, w *partitions.Window
 		return nil, err
 	}
 	opts := athenadb.Options{Workgroup: a.Workgroup, Database: a.Database, Table: a.Table, OutputLocation: a.OutputLocation,
-		Window: w, Accounts: unique(a.Accounts), Regions: unique(a.Regions), Reuse: reuse}
+		Window: w, Accounts: unique(a.Accounts), Regions: unique(a.Regions), Reuse: reuse, AdHoc: a.AdHoc}
 	if line != nil {
 		opts.Progress = line.update
 	}
 	db, err := athenadb.Open(ctx, cfg, opts)
+	if _, ok := errors.AsType[*athenadb.ScopeError](err); ok {
+		return nil, usageError{err}
+	}
 	if err != nil {
 		return nil, err
 	}
 	for _, n := range db.Notes() {
-		fmt.Fprintln(f.IO.ErrOut, "note:", n)
+		fmt.Fprintln(f.IO.ErrOut, "warning:", n)
 	}
 	return db, nil
 }
@@ -158,7 +179,7 @@ type statusLine struct {
 }
 
 func (s *statusLine) update(st athenadb.Status) {
-	fmt.Fprintf(s.w, "\r\x1b[KAthena %s %s · %s scanned · ~$%.4f (estimate) · %s", st.State,
+	fmt.Fprintf(s.w, "\r\x1b[KAthena %s %s · %s scanned · ~$%.6f (estimate) · %s", st.State,
 		st.Elapsed.Round(100*time.Millisecond), byteSize(st.ScannedBytes), st.CostUSD, st.ExecutionID)
 	s.drawn = true
 }

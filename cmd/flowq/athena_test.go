@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"regexp"
@@ -71,19 +72,19 @@ func (c *athenaCloud) lastID(t *testing.T) string {
 func TestRunAthena(t *testing.T) {
 	c := newAthenaCloud(t, "--records", "500", "--scenario", "icmp")
 	f, local, _ := testFactory(t)
-	if code := run(context.Background(), []string{"run", "top-rejected-destinations", "--local", c.dir, "-p", "limit=3"}, f); code != 0 {
+	if code := run(context.Background(), []string{"run", "top-rejected-destinations", "--local", c.dir, "-p", "limit=3", "--from", "2026-01-05", "--to", "2026-01-06"}, f); code != 0 {
 		t.Fatalf("local: exit %d", code)
 	}
 	for _, tty := range []bool{false, true} {
 		f, out, errOut := c.factory(t)
 		f.IO.SetStderrTTY(tty)
-		code := run(context.Background(), []string{"run", "top-rejected-destinations", "--athena", "-p", "limit=3"}, f)
+		code := run(context.Background(), []string{"run", "top-rejected-destinations", "--athena", "-p", "limit=3", "--from", "2026-01-05", "--to", "2026-01-06"}, f)
 		id := c.lastID(t)
 		summary := regexp.QuoteMeta("top-rejected-destinations@2: 3 row(s) in ELAPSED; Athena query "+id+" scanned ") + `[0-9.]+ [kMG]?B` +
 			regexp.QuoteMeta(" (estimated cost $0.000048); more rows matched: cut at the query's limit of 3 (pass -p limit=N for up to N)") + `\n$`
 		if tty {
 			// The live line, redrawn at each look, then cleared.
-			summary = `^(\r\x1b\[KAthena (QUEUED|RUNNING|SUCCEEDED) [0-9.]+m?s · [0-9.]+ [kMG]?B scanned · ~\$0\.0000 \(estimate\) · ` + id + `)+\r\x1b\[K` + summary
+			summary = `^(\r\x1b\[KAthena (QUEUED|RUNNING|SUCCEEDED) [0-9.]+m?s · [0-9.]+ [kMG]?B scanned · ~\$0\.000048 \(estimate\) · ` + id + `)+\r\x1b\[K` + summary
 		} else {
 			summary = "^" + summary
 		}
@@ -97,7 +98,7 @@ func TestRunAthena(t *testing.T) {
 func TestRunAthenaJSON(t *testing.T) {
 	c := newAthenaCloud(t, "--records", "500", "--scenario", "ssh-rejected")
 	f, out, _ := c.factory(t)
-	if code := run(context.Background(), []string{"run", "rejects-on-port", "--athena", "-p", "port=22", "-o", "json", "--reuse", "1h"}, f); code != 0 {
+	if code := run(context.Background(), []string{"run", "rejects-on-port", "--athena", "-p", "port=22", "-o", "json", "--reuse", "1h", "--since", "5d"}, f); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
 	var doc struct {
@@ -125,7 +126,7 @@ func TestRunAthenaEnds(t *testing.T) {
 	a := c.srv.Athena
 	a.Next(awsfake.Outcome{Fail: "HIVE_BAD_DATA: Error parsing field value '-' for field 3"})
 	f, out, errOut := c.factory(t)
-	code := run(context.Background(), []string{"run", "top-rejected-destinations", "--athena"}, f)
+	code := run(context.Background(), []string{"run", "top-rejected-destinations", "--athena", "--since", "5d"}, f)
 	id := c.lastID(t)
 	if want := "flowq: top-rejected-destinations@2 (sql "; code != exitError || out.Len() != 0 || !strings.HasPrefix(errOut.String(), want) ||
 		!strings.HasSuffix(errOut.String(), "): Athena query "+id+" failed: HIVE_BAD_DATA: Error parsing field value '-' for field 3\n") {
@@ -156,9 +157,14 @@ func TestAthenaUsage(t *testing.T) {
 		{[]string{"run", "top-rejected-destinations", "--athena", "--reuse", "90s"}, "--reuse 90s: want whole minutes up to 7d, Athena's limit"},
 		{[]string{"run", "top-rejected-destinations", "--athena", "--reuse", "8d"}, "--reuse 8d: want whole minutes up to 7d, Athena's limit"},
 		{[]string{"run", "top-rejected-destinations", "--athena", "--accounts", "12345"}, `--accounts: account "12345": want 12 digits`},
-		{[]string{"run", "top-rejected-destinations", "--athena", "--output-location", "results/"}, `--output-location "results/": want s3://bucket/prefix/`},
-		{[]string{"run", "top-rejected-destinations", "--athena", "--table", "order"}, `--database, --table: table "vpc_flow_logs.order": order is a reserved word in athena SQL`},
+		{[]string{"run", "top-rejected-destinations", "--athena", "--output-location", "results/"}, `--output-location: location "results/": want s3://bucket/ or s3://bucket/prefix/`},
+		{[]string{"run", "top-rejected-destinations", "--athena", "--since", "1h", "--table", "order"}, `--table: table name "order" is a reserved word in Athena, which every statement would have to quote (try "flow_logs" or "order_logs")`},
 		{[]string{"sql", "SELECT 1", "--athena", "--since", "1h"}, `--from, --to and --since choose the files of --local; in Athena, filter on the partition columns`},
+		{[]string{"run", "top-rejected-destinations", "--athena", "--since", "1h", "--output-location", "s3://Bad_Bucket/x/"}, `--output-location: location "s3://Bad_Bucket/x/": "Bad_Bucket" is not an S3 bucket name`},
+		{[]string{"sql", "SELECT 1", "--athena", "--accounts", "111122223333"}, "--accounts and --regions restrict a library query's partitions; in SQL, filter on aws_account_id and aws_region"},
+		{[]string{"sql", "  ", "--athena"}, "the SQL is empty"},
+		{[]string{"run", "top-rejected-destinations", "--athena", "--since", "1h", "--table", "FLOW_LOGS"}, `--table: table name "FLOW_LOGS": Athena names hold only lower-case letters, digits and underscores (try "flow_logs")`},
+		{[]string{"run", "top-rejected-destinations", "--athena", "--since", "1h", "--table", "vpc_flow_logs.flow_logs"}, `--table vpc_flow_logs.flow_logs: give the table's name alone, and its database with --database (--database vpc_flow_logs --table flow_logs)`},
 	} {
 		code, out, errOut := runArgs(t, tc.args...)
 		if code != exitUsage || out != "" || !strings.HasPrefix(errOut, "flowq: "+tc.want) {
@@ -215,31 +221,62 @@ func TestRunAthenaProcess(t *testing.T) {
 		t.Errorf("%d rows in %d pages, provenance %+v, start %+v", len(doc.Rows), pages, doc.Provenance, st)
 	}
 
-	// SIGINT while the query runs.
-	c.srv.Athena.Next(awsfake.Outcome{Running: true})
-	stdout.Reset()
-	stderr.Reset()
-	cmd = flowq(args...)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	// SIGINT (Ctrl-C) and SIGTERM (timeout(1), CI) while the query runs:
+	// the query is stopped in Athena, then flowq exits 128 + the signal.
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		c.srv.Athena.Next(awsfake.Outcome{Running: true})
+		stdout.Reset()
+		stderr.Reset()
+		cmd = flowq(args...)
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		polls := c.srv.Athena.Count("GetQueryExecution")
+		deadline := time.Now().Add(30 * time.Second)
+		for c.srv.Athena.Count("GetQueryExecution") < polls+2 && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		cmd.Process.Signal(sig)
+		err := cmd.Wait()
+		id := c.lastID(t)
+		code := -1
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		}
+		if want := "flowq: cancelled: Athena query " + id + " stopped\n"; code != 128+int(sig) || stdout.Len() != 0 || stderr.String() != want {
+			t.Errorf("%s: exit %d (%v), stdout %q, stderr %q; want %d %q", sig, code, err, &stdout, &stderr, 128+int(sig), want)
+		}
+		if stops := c.srv.Athena.Stops(); len(stops) == 0 || stops[len(stops)-1] != id || c.srv.Athena.State(id) != "CANCELLED" {
+			t.Errorf("%s: stops %v, state %s", sig, stops, c.srv.Athena.State(id))
+		}
 	}
-	polls := c.srv.Athena.Count("GetQueryExecution")
-	deadline := time.Now().Add(30 * time.Second)
-	for c.srv.Athena.Count("GetQueryExecution") < polls+2 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	cmd.Process.Signal(syscall.SIGINT)
-	err := cmd.Wait()
-	id := c.lastID(t)
-	code := -1
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	}
-	if want := "flowq: cancelled: Athena query " + id + " stopped\n"; code != exitCancelled || stdout.Len() != 0 || stderr.String() != want {
-		t.Errorf("SIGINT: exit %d (%v), stdout %q, stderr %q; want %q", code, err, &stdout, &stderr, want)
-	}
-	if stops := c.srv.Athena.Stops(); len(stops) != 1 || stops[0] != id || c.srv.Athena.State(id) != "CANCELLED" {
-		t.Errorf("stops %v, state %s", stops, c.srv.Athena.State(id))
+}
+
+// TestRunAthenaStreams: a result longer than --stream-after is written page
+// by page as Athena pages it, the same bytes as when it is held (TSV, JSON).
+func TestRunAthenaStreams(t *testing.T) {
+	c := newAthenaCloud(t, "--records", "3000", "--scenario", "port-scan")
+	c.srv.Athena.PageRows = 7
+	for _, format := range []string{"tsv", "json"} {
+		var outs []string
+		for _, hold := range []string{"10000", "3"} {
+			f, out, errOut := c.factory(t)
+			code := run(context.Background(), []string{"sql", "SELECT srcaddr, dstaddr, dstport FROM vpc_flow_logs.flow_logs WHERE action = 'REJECT' ORDER BY start, srcaddr, dstaddr, dstport LIMIT 40",
+				"--athena", "-o", format, "--stream-after", hold}, f)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			outs = append(outs, out.String())
+		}
+		var held, streamed struct{ Rows []map[string]any }
+		if format == "json" {
+			json.Unmarshal([]byte(outs[0]), &held)
+			json.Unmarshal([]byte(outs[1]), &streamed)
+		}
+		if format == "json" && (len(held.Rows) != 40 || fmt.Sprint(held.Rows) != fmt.Sprint(streamed.Rows)) ||
+			format == "tsv" && (outs[0] != outs[1] || strings.Count(outs[0], "\n") != 41) {
+			t.Errorf("%s: held\n%s\nstreamed\n%s", format, outs[0], outs[1])
+		}
 	}
 }

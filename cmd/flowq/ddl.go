@@ -141,6 +141,9 @@ func (tf *tableFlags) fromFlags(now time.Time) (*ddl.Table, error) {
 			if t.Since, err = queries.ParseTime(tf.Since); err != nil {
 				return nil, usageErrorf("--since: %v", err)
 			}
+			if t.Since.After(now) {
+				return nil, usageErrorf("--since %s is in the future: the table's projection would read nothing before it (give the first day of the logs)", tf.Since)
+			}
 		}
 	}
 	if tf.FromHeader == "" && tf.FlowLogID == "" {

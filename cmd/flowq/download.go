@@ -81,7 +81,7 @@ rest, naming each. --dry-run lists, then prints the prefixes it listed and what 
 	fl.StringVar(&opts.FlowLogID, "flow-log-id", "", "only this flow log's files; without --location, read the location from the flow log")
 	fl.StringVar(&opts.Dest, "dest", "", "folder to download into (created if missing)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "list, then print the prefixes listed and what would be fetched, without downloading")
-	fl.IntVar(&opts.Parallel, "parallel", athenadb.DefaultParallel, "files downloaded at once")
+	fl.IntVar(&opts.Parallel, "parallel", athenadb.DefaultParallel, fmt.Sprintf("files downloaded at once (1-%d)", maxParallel))
 	opts.AWS.register(cmd)
 	return cmd
 }
@@ -112,15 +112,8 @@ func (opts *DownloadOptions) check() (*partitions.Window, error) {
 			return nil, usageErrorf("--flow-log-id: %v", err)
 		}
 	}
-	for _, a := range unique(opts.Accounts) {
-		if err := partitions.CheckAccount(a); err != nil {
-			return nil, usageErrorf("--accounts: %v", err)
-		}
-	}
-	for _, r := range unique(opts.Regions) {
-		if err := partitions.CheckRegion(r); err != nil {
-			return nil, usageErrorf("--regions: %v", err)
-		}
+	if err := checkScopeFlags(opts.Accounts, opts.Regions); err != nil {
+		return nil, err
 	}
 	if err := opts.AWS.check(); err != nil {
 		return nil, err

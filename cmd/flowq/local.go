@@ -87,7 +87,7 @@ func (e *engineFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&e.Local, "local", nil, "a file, folder or glob of downloaded flow logs, or a Parquet cache (repeatable)")
 	cmd.Flags().BoolVar(&e.Strict, "strict", false, "fail on bad lines instead of reporting them (--local)")
 	cmd.Flags().DurationVar(&e.Timeout, "timeout", 0, fmt.Sprintf("stop the query after this long (e.g. 10m) and exit %d; an Athena query is stopped in Athena", exitTimeout))
-	cmd.Flags().IntVar(&e.StreamAfter, "stream-after", report.DefaultHold, "rows held before output starts: a longer result is written as it arrives, a table fitted to the first rows")
+	cmd.Flags().IntVar(&e.StreamAfter, "stream-after", report.DefaultHold, "rows held before output starts: a longer result is written as it arrives (Athena's pages; the local engine holds its result anyway), a table fitted to the first rows")
 	e.Athena.register(cmd)
 }
 
@@ -176,7 +176,46 @@ func (e *engineFlags) open(ctx context.Context, f *Factory, w *partitions.Window
 		}
 		return nil, nil, noDataError{errors.New(msg)}
 	}
+	if note := coverage(db.Files(), w); note != "" {
+		fmt.Fprintln(f.IO.ErrOut, "note:", note)
+	}
 	return db, nil, nil
+}
+
+// coverageGap is how much of a window the files may leave out at either end
+// before coverage says so: less is a quiet hour, more is files not
+// downloaded.
+const coverageGap = time.Hour
+
+// coverage says when the files found leave out an hour or more of the
+// window at its start or end (a folder downloaded for a shorter window):
+// the answer then says nothing of those hours. "" when they cover it.
+func coverage(files []localdb.File, w *partitions.Window) string {
+	var first, end time.Time
+	for _, f := range files {
+		if f.Unplaced {
+			continue
+		}
+		// A delivered file holds the records that end in its 5-minute
+		// window; a Parquet cache's, its whole folder's.
+		o := f.Object
+		from, to := o.Time, o.Time.Add(partitions.DeliveryWindow)
+		if o.IsFolderCache() {
+			from = o.Layout.FolderStart(o.Time)
+			to = from.Add(o.Layout.Unit())
+		}
+		if first.IsZero() || from.Before(first) {
+			first = from
+		}
+		if to.After(end) {
+			end = to
+		}
+	}
+	if w == nil || first.IsZero() || first.Sub(w.From) < coverageGap && w.To.Sub(end) < coverageGap {
+		return ""
+	}
+	return fmt.Sprintf("the files found hold records ending from %s to %s only, inside the window %s to %s: the answer says nothing of the rest",
+		first.Format(time.RFC3339), end.Format(time.RFC3339), w.From.Format(time.RFC3339), w.To.Format(time.RFC3339))
 }
 
 // noFilesError says that paths hold no flow-log file.
@@ -292,6 +331,9 @@ func (e *engineFlags) query(ctx context.Context, f *Factory, w *partitions.Windo
 	// could not: report after it.
 	eng.Close()
 	reportData(f.IO.ErrOut, eng, e.Strict)
+	if err != nil && out.Begun() {
+		fmt.Fprintln(f.IO.ErrOut, "flowq: the output written so far is incomplete: the query did not finish")
+	}
 	if err != nil {
 		return e.failed(err)
 	}

@@ -195,6 +195,9 @@ func (opts *QueriesRenderOptions) render() (*queries.Query, queries.RenderOption
 	if err != nil {
 		return nil, queries.RenderOptions{}, err
 	}
+	if err := checkScopeFlags(opts.Accounts, opts.Regions); err != nil {
+		return nil, queries.RenderOptions{}, err
+	}
 	ro := queries.RenderOptions{Dialect: dialect, Table: opts.Table, Layout: layout, Window: w, Params: vals,
 		Accounts: unique(opts.Accounts), Regions: unique(opts.Regions), Inline: opts.Inline}
 	if opts.Format != "" {

@@ -117,7 +117,7 @@ func TestNewCmdQueriesRender(t *testing.T) {
 		// Transit Gateway table has no action.
 		{args: []string{"rejects-on-port", "-p", "port=22", "--format", "tgw"}, wantErr: "rejects-on-port@1 needs field(s) interface-id (v2), action (v2), which the data's format lacks"},
 		{args: []string{"rejects-on-port", "-p", "port=22", "--format", "${srcadr}"}, wantErr: "--format: unknown field srcadr; did you mean srcaddr?"},
-		{args: []string{"rejects-on-port", "-p", "port=22", "--accounts", "1234"}, wantErr: `account "1234": want 12 digits`},
+		{args: []string{"rejects-on-port", "-p", "port=22", "--accounts", "1234"}, wantErr: `--accounts: account "1234": want 12 digits`},
 		{args: []string{"rejects-on-port", "-p", "port=22", "--format", "v5", "--accounts", "111122223333,111122223333", "--regions", "eu-west-1", "--inline"},
 			want: QueriesRenderOptions{Query: "rejects-on-port", Engine: "athena", Table: "flow_logs", Layout: "default", Format: "v5",
 				Accounts: []string{"111122223333", "111122223333"}, Regions: []string{"eu-west-1"}, Inline: true, Params: []string{"port=22"}}},

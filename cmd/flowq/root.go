@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -51,7 +52,7 @@ root-cause and compliance queries that run in Athena or locally in DuckDB over d
 
 Exit codes: 0 success, 1 error, 2 usage error, 3 no data (no file under the paths or in the
 window), 124 timed out (--timeout; an Athena query is stopped), 130 cancelled (Ctrl-C; an
-Athena query is stopped).`
+Athena query is stopped; 143 for SIGTERM, 129 for SIGHUP).`
 
 func newRootCmd(f *Factory) *cobra.Command {
 	root := &cobra.Command{
@@ -101,6 +102,10 @@ func run(ctx context.Context, args []string, f *Factory) int {
 			fmt.Fprintln(io.ErrOut, "flowq: cancelled:", stopped)
 		} else {
 			fmt.Fprintln(io.ErrOut, "flowq: cancelled")
+		}
+		// 128 + the signal's number, as a shell reports a process it ended.
+		if s, ok := context.Cause(ctx).(signalled); ok && s.sig != syscall.SIGINT {
+			return 128 + int(s.sig)
 		}
 		return exitCancelled
 	}

@@ -71,6 +71,9 @@ func (opts *RunOptions) check() error {
 	if err := opts.Engine.check(); err != nil {
 		return err
 	}
+	if w := opts.Window; opts.Engine.Athena.Athena && w.From == "" && w.To == "" && w.Since == "" {
+		return usageErrorf("--athena needs a time window (--since 1h, or --from and --to): without one the query reads every partition of the table, and Athena bills what it scans")
+	}
 	_, _, _, err := resolveQuery(opts.Query, opts.Params, opts.Window, opts.Factory.Now())
 	return err
 }

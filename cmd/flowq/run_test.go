@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flowq/flowq/localdb"
 	"github.com/flowq/flowq/partitions"
 	"github.com/flowq/flowq/report"
 )
@@ -31,6 +32,17 @@ func TestNewCmdRun(t *testing.T) {
 		{args: []string{"rejects-on-port", "--local", "a", "-p", "port"}, wantErr: `--param "port": want NAME=VALUE`},
 		{args: []string{"one-way-flows", "--local", "a", "--from", "2026-01-05"}, wantErr: "--from needs --to (or use --since)"},
 		{args: []string{"one-way-flows", "--local", "a", "--since", "2h", "--from", "2026-01-05"}, wantErr: "--since and --from both set the start: give one"},
+		// Athena: the engine's flags, and a window it needs.
+		{args: []string{"rejects-on-port", "-p", "port=22", "--since", "1h", "--athena", "--workgroup", "w", "--database", "db", "--table", "t",
+			"--output-location", "s3://results/", "--accounts", "111122223333", "--regions", "eu-west-1,us-east-1", "--reuse", "1h", "--timeout", "5m",
+			"--stream-after", "100", "--profile", "p", "--region", "eu-west-1"},
+			want: RunOptions{Query: "rejects-on-port", Params: []string{"port=22"}, Window: windowFlags{Since: "1h"}, Output: "auto",
+				Engine: engineFlags{Timeout: 5 * time.Minute, StreamAfter: 100, Athena: athenaFlags{Athena: true, Workgroup: "w", Database: "db", Table: "t",
+					OutputLocation: "s3://results/", Accounts: []string{"111122223333"}, Regions: []string{"eu-west-1", "us-east-1"}, Reuse: "1h",
+					AWS: awsFlags{Profile: "p", Region: "eu-west-1"}, Given: map[string]bool{"workgroup": true, "database": true, "table": true,
+						"output-location": true, "accounts": true, "regions": true, "reuse": true, "profile": true, "region": true}}}}},
+		{args: []string{"rejects-on-port", "-p", "port=22", "--athena"}, wantErr: "--athena needs a time window (--since 1h, or --from and --to)"},
+		{args: []string{"rejects-on-port", "-p", "port=22", "--athena", "--since", "1h", "--region", "Europe"}, wantErr: `--region: region "Europe": want a region code`},
 	})
 }
 
@@ -195,5 +207,29 @@ func TestQueriesCommands(t *testing.T) {
 	if code, _, errOut := runArgs(t, "queries", "render", "rejects-on-port", "-p", "port=22", "--table", "x; DROP TABLE y"); code != exitUsage ||
 		!strings.Contains(errOut, `table "x; DROP TABLE y": want a name`) {
 		t.Errorf("bad table: %d %s", code, errOut)
+	}
+}
+
+// TestCoverage: files that leave an hour or more of the window out, at
+// either end, are said to; a Parquet cache covers its whole folder.
+func TestCoverage(t *testing.T) {
+	at := func(s string) time.Time { tm, _ := time.Parse(time.RFC3339, s); return tm }
+	file := func(tm string, hash string) localdb.File {
+		return localdb.File{Object: partitions.Object{Time: at(tm), Hash: hash, Layout: partitions.Layout{}}}
+	}
+	w, _ := partitions.NewWindow(at("2026-01-05T00:00:00Z"), at("2026-01-06T00:00:00Z"))
+	for _, tc := range []struct {
+		files []localdb.File
+		note  bool
+	}{
+		{[]localdb.File{file("2026-01-04T23:55:00Z", "a"), file("2026-01-05T23:55:00Z", "a")}, false},
+		{[]localdb.File{file("2026-01-05T08:00:00Z", "a"), file("2026-01-05T23:55:00Z", "a")}, true},
+		{[]localdb.File{file("2026-01-05T00:00:00Z", "a"), file("2026-01-05T09:55:00Z", "a")}, true},
+		{[]localdb.File{file("2026-01-05T00:00:00Z", partitions.FolderCachePrefix+"x")}, false},
+		{[]localdb.File{{Unplaced: true}}, false},
+	} {
+		if got := coverage(tc.files, &w); (got != "") != tc.note {
+			t.Errorf("%v: %q", tc.files, got)
+		}
 	}
 }

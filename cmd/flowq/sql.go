@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -36,7 +37,8 @@ EXPLAIN). DuckDB may read the --local files and nothing else: no other file, no 
 installed or loaded, no setting changed. Anything else is refused (exit 2).
 
 With --athena the SQL runs in Athena as written (Trino SQL), in --database; name the table
-in it (vpc_flow_logs.flow_logs) and filter on its partition columns to limit what is scanned.
+in it (vpc_flow_logs.flow_logs) and filter on its partition columns to limit what is scanned
+(day = '2026/01/05' in the default layout; year, month, day and hour in Hive's).
 It must read there too (SELECT, WITH, VALUES, TABLE, SHOW, DESCRIBE, EXPLAIN): a statement
 that would change a table or write to S3 is refused (exit 2) before it starts.`,
 		Example: `  flowq sql "SELECT dstaddr, count(*) FROM flow_logs WHERE action = 'REJECT' GROUP BY 1 ORDER BY 2 DESC LIMIT 5" --local ./flows
@@ -46,6 +48,7 @@ that would change a table or write to S3 is refused (exit 2) before it starts.`,
 			opts.Context = cmd.Context()
 			opts.Query = args[0]
 			opts.Engine.given(cmd)
+			opts.Engine.Athena.AdHoc = true
 			if err := opts.check(); err != nil {
 				return err
 			}
@@ -69,6 +72,12 @@ func (opts *SQLOptions) check() error {
 	}
 	if w := opts.Window; opts.Engine.Athena.Athena && (w.From != "" || w.To != "" || w.Since != "") {
 		return usageErrorf("--from, --to and --since choose the files of --local; in Athena, filter on the partition columns (day, …) and start/\"end\" in the SQL")
+	}
+	if a := opts.Engine.Athena; a.Given["accounts"] || a.Given["regions"] {
+		return usageErrorf("--accounts and --regions restrict a library query's partitions; in SQL, filter on aws_account_id and aws_region")
+	}
+	if strings.TrimSpace(opts.Query) == "" {
+		return usageErrorf("the SQL is empty")
 	}
 	_, err := opts.Window.window(opts.Factory.Now())
 	return err

@@ -12,9 +12,9 @@ import (
 func TestNewCmdSQL(t *testing.T) {
 	testArgv(t, newCmdSQL, []argv[SQLOptions]{
 		{args: []string{"SELECT 1", "--local", "a", "--local", "b", "--strict", "--from", "2026-01-05", "--to", "2026-01-06", "-o", "csv"},
-			want: SQLOptions{Query: "SELECT 1", Engine: strictEngine("a", "b"),
+			want: SQLOptions{Query: "SELECT 1", Engine: adHoc(strictEngine("a", "b")),
 				Window: windowFlags{From: "2026-01-05", To: "2026-01-06"}, Output: "csv"}},
-		{args: []string{"SELECT 1", "--local", "a"}, want: SQLOptions{Query: "SELECT 1", Engine: localEngine("a"), Output: "auto"}},
+		{args: []string{"SELECT 1", "--local", "a"}, want: SQLOptions{Query: "SELECT 1", Engine: adHoc(localEngine("a")), Output: "auto"}},
 		{args: []string{"SELECT 1"}, wantErr: "choose an engine: --local PATH (downloaded files) or --athena (the table in Athena)"},
 		{args: []string{"SELECT 1", "--local", "a", "-o", "xml"}, wantErr: `output format "xml": want auto, table, tsv, csv, json, jsonl or markdown`},
 		{args: []string{"SELECT 1", "--local", "a", "--to", "2026-01-05"}, wantErr: "--to needs --from (or --since)"},
@@ -58,4 +58,10 @@ func TestSQLRun(t *testing.T) {
 	if !errors.As(err, new(usageError)) || !strings.HasPrefix(err.Error(), "only queries run over flow_logs") || out.Len() != 0 || errOut.Len() != 0 {
 		t.Errorf("CREATE TABLE: %v, stdout %q, stderr %q", err, out, errOut)
 	}
+}
+
+// adHoc is the engine flags of flowq sql, which runs the user's SQL.
+func adHoc(e engineFlags) engineFlags {
+	e.Athena.AdHoc = true
+	return e
 }

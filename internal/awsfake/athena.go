@@ -282,12 +282,12 @@ func (a *Athena) reusable(st Start) *execution {
 func statementType(sql string) string {
 	word := strings.ToUpper(strings.Fields(strings.TrimLeft(sql, "( \t\n"))[0])
 	switch word {
-	case "SELECT", "WITH", "VALUES", "INSERT", "UNLOAD", "EXPLAIN":
+	case "SELECT", "WITH", "VALUES", "TABLE", "INSERT", "UNLOAD", "EXPLAIN":
 		return "DML"
-	case "CREATE", "ALTER", "DROP", "MSCK", "DESCRIBE", "SHOW":
+	case "CREATE", "ALTER", "DROP", "MSCK":
 		return "DDL"
 	}
-	return "UTILITY"
+	return "UTILITY" // SHOW, DESCRIBE: rows of text, no header row
 }
 
 // advance moves an execution on by one poll: QUEUED at the first, then

@@ -39,6 +39,7 @@ resource "aws_glue_catalog_table" "flow_logs" {
       parameters = {
         "field.delim" = " "
         "serialization.format" = " "
+        "serialization.null.format" = "-"
       }
     }
     columns {

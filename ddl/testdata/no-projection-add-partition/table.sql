@@ -25,7 +25,8 @@ PARTITIONED BY (
 ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe'
 WITH SERDEPROPERTIES (
   'field.delim' = ' ',
-  'serialization.format' = ' '
+  'serialization.format' = ' ',
+  'serialization.null.format' = '-'
 )
 STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.TextInputFormat'
 OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
