@@ -92,14 +92,37 @@ func (f *fixture) open(t *testing.T, o athenadb.Options) *athenadb.DB {
 
 // TestConformance runs the library's conformance suite on the Athena engine
 // against the fake, over sample data in each layout: every query, every
-// version, checked against the data's truth, as the local engine is.
+// version, checked against the data's truth, as the local engine is. Each
+// dataset of the suite is a table of its own.
 func TestConformance(t *testing.T) {
 	for _, layout := range partitions.Layouts() {
 		t.Run(layout.String(), func(t *testing.T) {
 			f := newFixture(t, enginetest.Options(layout))
-			enginetest.Run(t, func(w *partitions.Window) (queries.Engine, error) {
-				return athenadb.Open(context.Background(), f.srv.Config(), f.options(w))
-			}, f.truth)
+			truths := map[string]*sample.Truth{}
+			routes := map[string]*localathena.Backend{}
+			for _, d := range enginetest.Datasets(layout) {
+				dir, table := t.TempDir(), "flow_logs_"+d.Name
+				truth, err := sample.Generate(context.Background(), dir, d.Options)
+				if err != nil {
+					t.Fatal(err)
+				}
+				truths[d.Name] = truth
+				b, err := localathena.Open(context.Background(), []string{dir}, database+"."+table)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { b.Close() })
+				routes[database+"."+table] = b
+				tbl := f.table
+				tbl.Name, tbl.Format = table, d.Options.Format
+				f.putTable(t, tbl)
+			}
+			f.srv.Athena.Backend = localathena.Route(routes)
+			enginetest.Run(t, func(dataset string, w *partitions.Window) (queries.Engine, error) {
+				o := f.options(w)
+				o.Table = "flow_logs_" + dataset
+				return athenadb.Open(context.Background(), f.srv.Config(), o)
+			}, truths)
 			// Every query reached Athena as one execution, its values as
 			// parameters, and read every page of its result.
 			for _, st := range f.srv.Athena.Starts() {

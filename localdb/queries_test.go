@@ -23,19 +23,29 @@ import (
 func TestLibrary(t *testing.T) {
 	for _, layout := range partitions.Layouts() {
 		t.Run(layout.String(), func(t *testing.T) {
-			dir := t.TempDir()
-			truth := generate(t, dir, enginetest.Options(layout))
-			enginetest.Run(t, opener([]string{dir}, t.TempDir()), truth)
+			dirs, truths := generateDatasets(t, layout)
+			enginetest.Run(t, opener(dirs, t.TempDir()), truths)
 		})
 	}
 }
 
-// opener opens the engine over paths with each window the suite asks for,
-// all of them sharing one check cache (the first reads files cold, later
-// ones warm, as runs would).
-func opener(paths []string, cache string) enginetest.Opener {
-	return func(w *partitions.Window) (queries.Engine, error) {
-		return localdb.Open(context.Background(), paths, localdb.Options{Window: w, CheckCache: cache})
+// generateDatasets writes each of the suite's datasets into a folder of its
+// own, and returns the folders and the truths by dataset.
+func generateDatasets(t *testing.T, layout partitions.Layout) (map[string]string, map[string]*sample.Truth) {
+	dirs, truths := map[string]string{}, map[string]*sample.Truth{}
+	for _, d := range enginetest.Datasets(layout) {
+		dirs[d.Name] = t.TempDir()
+		truths[d.Name] = generate(t, dirs[d.Name], d.Options)
+	}
+	return dirs, truths
+}
+
+// opener opens the engine over a dataset's folder with each window the
+// suite asks for, all of them sharing one check cache (the first reads files
+// cold, later ones warm, as runs would).
+func opener(dirs map[string]string, cache string) enginetest.Opener {
+	return func(dataset string, w *partitions.Window) (queries.Engine, error) {
+		return localdb.Open(context.Background(), []string{dirs[dataset]}, localdb.Options{Window: w, CheckCache: cache})
 	}
 }
 
@@ -92,8 +102,15 @@ func TestRunQueryMissingFields(t *testing.T) {
 // TestLibraryOnParquetCache runs the conformance suite over an imported cache,
 // and checks that a second import converts nothing.
 func TestLibraryOnParquetCache(t *testing.T) {
-	src, cache := t.TempDir(), t.TempDir()
-	truth := generate(t, src, enginetest.Options(partitions.Layout{PerHour: true}))
+	srcs, truths := generateDatasets(t, partitions.Layout{PerHour: true})
+	caches := map[string]string{}
+	for name, src := range srcs {
+		caches[name] = t.TempDir()
+		if _, err := localdb.Import(context.Background(), []string{src}, caches[name], localdb.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src, cache, truth := srcs["default"], t.TempDir(), truths["default"]
 	st, err := localdb.Import(context.Background(), []string{src}, cache, localdb.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -107,7 +124,7 @@ func TestLibraryOnParquetCache(t *testing.T) {
 	if db.Layout() != (partitions.Layout{PerHour: true}) || len(db.Files()) != hours {
 		t.Errorf("cache layout %v, %d files", db.Layout(), len(db.Files()))
 	}
-	enginetest.Run(t, opener([]string{cache}, t.TempDir()), truth)
+	enginetest.Run(t, opener(caches, t.TempDir()), truths)
 
 	// A window reads only its folders: an hour needs the hour before too
 	// (records that end in it may be filed up to 5 minutes later... and earlier).

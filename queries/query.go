@@ -42,18 +42,48 @@ func (q *Query) Param(name string) *Param {
 	return nil
 }
 
+// MinVersion is the lowest flow-log version whose format can have every
+// field the query reads: 2 for the default format's fields, 6 for a Transit
+// Gateway field. TGW says whether it reads a field only Transit Gateway flow
+// logs have (and so runs over them alone).
+func (q *Query) MinVersion() (version int, tgw bool) {
+	version = 2
+	for _, name := range q.Fields {
+		fd, _ := flowlog.Lookup(name)
+		version = max(version, fd.Version)
+		tgw = tgw || fd.TGWOnly
+	}
+	return version, tgw
+}
+
+// FormatName names the formats a query runs over, for lists: v2, v5, v8,
+// or tgw.
+func (q *Query) FormatName() string {
+	v, tgw := q.MinVersion()
+	if tgw {
+		return "tgw"
+	}
+	return "v" + strconv.Itoa(v)
+}
+
+// Missing are the query's fields a format lacks, each with the version that
+// added it ("tcp-flags (v3)").
+func (q *Query) Missing(f flowlog.Format) []string {
+	var missing []string
+	for _, name := range q.Fields {
+		if !f.Has(name) {
+			fd, _ := flowlog.Lookup(name)
+			missing = append(missing, fmt.Sprintf("%s (v%d)", name, fd.Version))
+		}
+	}
+	return missing
+}
+
 // CheckFields reports the query's fields that a data format lacks, naming the
 // version that added each, so the user knows which format the flow log needs.
 func (q *Query) CheckFields(formats []flowlog.Format) error {
 	for _, f := range formats {
-		var missing []string
-		for _, name := range q.Fields {
-			if !f.Has(name) {
-				fd, _ := flowlog.Lookup(name)
-				missing = append(missing, fmt.Sprintf("%s (v%d)", name, fd.Version))
-			}
-		}
-		if len(missing) > 0 {
+		if missing := q.Missing(f); len(missing) > 0 {
 			return fmt.Errorf("%s needs field(s) %s, which the data's format lacks (%s); create the flow log with a format that includes them",
 				q.Ref(), strings.Join(missing, ", "), f)
 		}

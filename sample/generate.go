@@ -32,7 +32,7 @@ type Options struct {
 	Days      int               // default 1
 	Format    flowlog.Format    // default: the v2 default format
 	Layout    partitions.Layout // default: default prefixes, daily folders
-	Scenarios []string          // default: all; names from ScenarioNames
+	Scenarios []string          // default: every scenario the format tells (ScenariosFor); names from ScenarioNames
 	Seed      uint64
 	Records   int    // background records in all; default DefaultRecordsPerDay per day
 	Root      string // bucket prefix inside the output folder, "" or ending in "/"
@@ -212,11 +212,14 @@ func (o Options) withDefaults() (Options, error) {
 		return o, fmt.Errorf("records %d: want 0 or more", o.Records)
 	}
 	if o.Scenarios == nil {
-		o.Scenarios = ScenarioNames()
+		o.Scenarios = ScenariosFor(o.Format)
 	}
 	for _, n := range o.Scenarios {
 		if !slices.Contains(ScenarioNames(), n) {
 			return o, fmt.Errorf("unknown scenario %q: want one of %s", n, strings.Join(ScenarioNames(), ", "))
+		}
+		if missing := o.Format.Missing(ScenarioFields(n)...); len(missing) > 0 {
+			return o, fmt.Errorf("scenario %s needs field(s) %s, which the format lacks: give a format that has them (e.g. all, or tgw)", n, strings.Join(missing, ", "))
 		}
 	}
 	return o, nil

@@ -5,21 +5,54 @@ import (
 	"math/rand/v2"
 	"slices"
 	"time"
+
+	"github.com/flowq/flowq/flowlog"
 )
 
 // A scenario is a named incident: its records and the facts they imply.
 type scenario struct {
 	name        string
 	description string
-	at          float64 // where in the span it starts, as a fraction
-	build       func(r *rand.Rand, t0 int64) ([]flow, map[string]any)
+	// fields are the flow-log fields its story needs to be told: it is
+	// staged by default only in a format that has them all (SYN without
+	// SYN-ACK needs tcp-flags; a Transit Gateway's losses, its counters).
+	fields []string
+	at     float64 // where in the span it starts, as a fraction
+	build  func(r *rand.Rand, t0 int64) ([]flow, map[string]any)
 }
+
+// scenarios are every scenario, group by group, each group in a file of its
+// own. The order is fixed: a scenario's random numbers come from its place.
+var scenarios = slices.Concat(baseScenarios, everydayScenarios, rcaScenarios, tgwScenarios, securityScenarios)
 
 // ScenarioNames lists the incident scenarios in the order they are placed.
 func ScenarioNames() []string {
 	names := make([]string, len(scenarios))
 	for i, s := range scenarios {
 		names[i] = s.name
+	}
+	return names
+}
+
+// ScenarioFields are the fields a scenario needs: a format without one of
+// them does not stage it by default, and refuses it when it is asked for.
+func ScenarioFields(name string) []string {
+	for _, s := range scenarios {
+		if s.name == name {
+			return slices.Clone(s.fields)
+		}
+	}
+	return nil
+}
+
+// ScenariosFor are the scenarios a format stages by default: those whose
+// fields it has, in order.
+func ScenariosFor(format flowlog.Format) []string {
+	var names []string
+	for _, s := range scenarios {
+		if len(format.Missing(s.fields...)) == 0 {
+			names = append(names, s.name)
+		}
 	}
 	return names
 }
@@ -34,11 +67,17 @@ func ScenarioDescription(name string) string {
 	return ""
 }
 
+// baseFields are what the first scenarios' stories need: each says who was
+// accepted or rejected on which interface.
+var baseFields = []string{"interface-id", "action"}
+
 func ephemeral(r *rand.Rand) int32 { return int32(32768 + r.IntN(28232)) }
 
-var scenarios = []scenario{
+// baseScenarios are the first release's: the default format tells each.
+var baseScenarios = []scenario{
 	{
 		name:        "ssh-rejected",
+		fields:      baseFields,
 		description: "SSH from the internet rejected: 40 sources try port 22 on a bastion whose security group does not allow them",
 		at:          0.10,
 		build: func(r *rand.Rand, t0 int64) ([]flow, map[string]any) {
@@ -60,6 +99,7 @@ var scenarios = []scenario{
 	},
 	{
 		name:        "port-scan",
+		fields:      baseFields,
 		description: "a port scan: one internet address probes ports 1-1024 of one host; only 80 and 443 are open",
 		at:          0.20,
 		build: func(r *rand.Rand, t0 int64) ([]flow, map[string]any) {
@@ -87,6 +127,7 @@ var scenarios = []scenario{
 	},
 	{
 		name:        "nacl-return-reject",
+		fields:      baseFields,
 		description: "a network ACL rejects the return traffic of an allowed connection: the database answers on 5432 but its subnet's outbound ACL denies the client's ephemeral ports",
 		at:          0.30,
 		build: func(r *rand.Rand, t0 int64) ([]flow, map[string]any) {
@@ -114,6 +155,7 @@ var scenarios = []scenario{
 	},
 	{
 		name:        "one-way",
+		fields:      baseFields,
 		description: "a one-way flow: a host keeps opening connections to 192.0.2.10:8443 and never gets a reply",
 		at:          0.40,
 		build: func(r *rand.Rand, t0 int64) ([]flow, map[string]any) {
@@ -133,6 +175,7 @@ var scenarios = []scenario{
 	},
 	{
 		name:        "nodata-skipdata",
+		fields:      baseFields,
 		description: "an interface with NODATA for an hour, then SKIPDATA for half an hour",
 		at:          0.50,
 		build: func(r *rand.Rand, t0 int64) ([]flow, map[string]any) {
@@ -151,6 +194,7 @@ var scenarios = []scenario{
 	},
 	{
 		name:        "top-talker",
+		fields:      baseFields,
 		description: "a top talker: one host uploads about 45 GB to an S3 address through a gateway endpoint",
 		at:          0.60,
 		build: func(r *rand.Rand, t0 int64) ([]flow, map[string]any) {
@@ -173,6 +217,7 @@ var scenarios = []scenario{
 	},
 	{
 		name:        "ipv6",
+		fields:      baseFields,
 		description: "IPv6 traffic: HTTPS between two dual-stack hosts",
 		at:          0.70,
 		build: func(r *rand.Rand, t0 int64) ([]flow, map[string]any) {
@@ -195,6 +240,7 @@ var scenarios = []scenario{
 	},
 	{
 		name:        "icmp",
+		fields:      baseFields,
 		description: "ICMP: pings answered, then pings whose replies a stateless network ACL rejects",
 		at:          0.80,
 		build: func(r *rand.Rand, t0 int64) ([]flow, map[string]any) {

@@ -22,6 +22,7 @@ type host struct {
 // scenario's truth is not blurred by background records.
 type world struct {
 	account, region, vpc, flowLogID string
+	tgwID, tgwAttachment            string  // the transit gateway and the VPC's attachment to it
 	clients, servers                []*host // background
 	internetPeers                   []string
 	noisePeers                      []string // background sources of rejected probes
@@ -55,10 +56,12 @@ func newHost(subnet, n int) *host {
 
 func newWorld(seed uint64) *world {
 	w := &world{
-		account:   defaultAccount,
-		region:    defaultRegion,
-		vpc:       vpcID,
-		flowLogID: fmt.Sprintf("fl-0%016x", rand.New(rand.NewPCG(seed, 0xf10)).Uint64()>>4),
+		account:       defaultAccount,
+		region:        defaultRegion,
+		vpc:           vpcID,
+		flowLogID:     fmt.Sprintf("fl-0%016x", rand.New(rand.NewPCG(seed, 0xf10)).Uint64()>>4),
+		tgwID:         "tgw-0" + fmt.Sprintf("%016x", mix(0x7c9)>>4),
+		tgwAttachment: "tgw-attach-0" + fmt.Sprintf("%016x", mix(0xa77)>>4),
 	}
 	for n := 10; n < 26; n++ {
 		w.clients = append(w.clients, newHost(0, n), newHost(1, n))

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/flowq/flowq/ddl"
 	"github.com/flowq/flowq/flowlog"
 	"github.com/flowq/flowq/partitions"
 	"github.com/flowq/flowq/queries"
@@ -27,7 +29,7 @@ name@version. A published version never changes; pin one with NAME@VERSION.`,
 			return queriesListRun(opts)
 		},
 	}
-	cmd.AddCommand(newCmdQueriesList(f, nil), newCmdQueriesShow(f, nil), newCmdQueriesRender(f, nil))
+	cmd.AddCommand(newCmdQueriesList(f, nil), newCmdQueriesShow(f, nil), newCmdQueriesRender(f, nil), newCmdQueriesCheck(f, nil))
 	return cmd
 }
 
@@ -65,9 +67,99 @@ func queriesListRun(opts *QueriesListOptions) error {
 	}
 	tw := tabwriter.NewWriter(opts.Factory.IO.Out, 0, 4, 2, ' ', 0)
 	for _, q := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", q.Ref(), strings.Join(q.Tags, ","), q.Title)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", q.Ref(), q.FormatName(), strings.Join(q.Tags, ","), q.Title)
 	}
 	return tw.Flush()
+}
+
+// QueriesCheckOptions are the inputs of flowq queries check.
+type QueriesCheckOptions struct {
+	Factory    *Factory
+	Context    context.Context
+	Format     string // a preset or a LogFormat string
+	FromHeader string // a downloaded file, or a folder of them
+	All        bool
+	// Library is the library to check: queries.Default unless a test sets it.
+	Library func() *queries.Library
+}
+
+func newCmdQueriesCheck(f *Factory, runF func(*QueriesCheckOptions) error) *cobra.Command {
+	opts := &QueriesCheckOptions{Factory: f, Library: queries.Default}
+	cmd := &cobra.Command{
+		Use:   "check (--format PRESET|FORMAT | --from-header PATH)",
+		Short: "Which queries run over a flow log's format, and what the others need",
+		Long: `List every query as runnable over a format or not: for one that is not, the fields it reads
+that the format lacks, each with the flow-log version that added it. The format is a preset or
+a LogFormat string (--format), or read from the header line of downloaded files (--from-header:
+a file, or a folder whose files must agree).`,
+		Example: `  flowq queries check --format default
+  flowq queries check --from-header ./flows`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Context = cmd.Context()
+			if (opts.Format == "") == (opts.FromHeader == "") {
+				return usageErrorf("give one of --format and --from-header")
+			}
+			if opts.Format != "" {
+				if _, err := flowlog.ParseFormat(opts.Format); err != nil {
+					return usageErrorf("--format: %v", err)
+				}
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return queriesCheckRun(opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Format, "format", "", "the flow log's format: a preset (flowq formats) or a LogFormat string")
+	cmd.Flags().StringVar(&opts.FromHeader, "from-header", "", "read the format from a downloaded .log.gz, or every file under a folder")
+	cmd.Flags().BoolVar(&opts.All, "all", false, "check every published version, not only the newest")
+	cmd.RegisterFlagCompletionFunc("format", completePresetFlag)
+	return cmd
+}
+
+func queriesCheckRun(opts *QueriesCheckOptions) error {
+	var format flowlog.Format
+	var err error
+	if opts.Format != "" {
+		format, err = flowlog.ParseFormat(opts.Format)
+	} else {
+		format, err = ddl.FormatFromFiles(opts.Context, []string{opts.FromHeader})
+	}
+	if err != nil {
+		return err
+	}
+	lib := opts.Library()
+	list := lib.Latest()
+	if opts.All {
+		list = lib.All()
+	}
+	tw := tabwriter.NewWriter(opts.Factory.IO.Out, 0, 4, 2, ' ', 0)
+	runnable := 0
+	for _, q := range list {
+		if missing := q.Missing(format); len(missing) > 0 {
+			fmt.Fprintf(tw, "%s\t%s\tneeds %s\n", q.Ref(), q.FormatName(), strings.Join(missing, ", "))
+			continue
+		}
+		runnable++
+		fmt.Fprintf(tw, "%s\t%s\truns\n", q.Ref(), q.FormatName())
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.Factory.IO.ErrOut, "%d of %d queries run over %s (version %d)\n", runnable, len(list), formatName(format), format.Version())
+	return nil
+}
+
+// formatName names a format for a sentence: its preset's name when it is
+// one, else its size.
+func formatName(f flowlog.Format) string {
+	for _, name := range flowlog.PresetNames() {
+		if p, _ := flowlog.Preset(name); p.Equal(f) {
+			return "the " + name + " format"
+		}
+	}
+	return fmt.Sprintf("a format of %d fields", f.Len())
 }
 
 // QueriesShowOptions are the inputs of flowq queries show.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -43,8 +44,8 @@ func TestQueriesListRun(t *testing.T) {
 		all  bool
 		want string
 	}{
-		{false, "rejected-sources@1  security  Rejected sources\ntalkers@2           rca,cost  Top talkers, by bytes\n"},
-		{true, "rejected-sources@1  security  Rejected sources\ntalkers@1           rca       Top talkers\ntalkers@2           rca,cost  Top talkers, by bytes\n"},
+		{false, "rejected-sources@1  v2  security  Rejected sources\ntalkers@2           v2  rca,cost  Top talkers, by bytes\n"},
+		{true, "rejected-sources@1  v2  security  Rejected sources\ntalkers@1           v2  rca       Top talkers\ntalkers@2           v2  rca,cost  Top talkers, by bytes\n"},
 	} {
 		f, out, errOut := testFactory(t)
 		if err := queriesListRun(&QueriesListOptions{Factory: f, All: tc.all, Library: func() *queries.Library { return lib }}); err != nil {
@@ -197,5 +198,38 @@ func TestQueriesRenderRun(t *testing.T) {
 		if out.String() != want || errOut.Len() != 0 {
 			t.Errorf("%s:\n%s\nwant:\n%s\nstderr %q", tc.opts.Query, out, want, errOut)
 		}
+	}
+}
+
+// TestQueriesCheck: every query is listed as runnable over a format or not,
+// with the fields it lacks and their versions; a summary on stderr.
+func TestQueriesCheck(t *testing.T) {
+	lib, err := queries.Load(fstest.MapFS{
+		"flags@1.sql": {Data: []byte("-- name: flags\n-- version: 1\n-- title: t\n-- description: d\n-- tags: rca\n-- fields: srcaddr, tcp-flags, flow-direction\nSELECT 1 FROM {{table}} WHERE {{window}}")},
+		"plain@1.sql": {Data: []byte("-- name: plain\n-- version: 1\n-- title: t\n-- description: d\n-- tags: rca\n-- fields: srcaddr, action\nSELECT 1 FROM {{table}} WHERE {{window}}")},
+		"lost@1.sql":  {Data: []byte("-- name: lost\n-- version: 1\n-- title: t\n-- description: d\n-- tags: tgw\n-- fields: tgw-attachment-id, packets-lost-no-route\nSELECT 1 FROM {{table}} WHERE {{window}}")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ format, want, summary string }{
+		{"default", "flags@1  v5   needs tcp-flags (v3), flow-direction (v5)\nlost@1   tgw  needs tgw-attachment-id (v6), packets-lost-no-route (v6)\nplain@1  v2   runs\n",
+			"1 of 3 queries run over the default format (version 2)\n"},
+		{"tgw", "flags@1  v5   runs\nlost@1   tgw  runs\nplain@1  v2   needs action (v2)\n",
+			"2 of 3 queries run over the tgw format (version 6)\n"},
+		{"${srcaddr} ${action} ${tcp-flags}", "flags@1  v5   needs flow-direction (v5)\nlost@1   tgw  needs tgw-attachment-id (v6), packets-lost-no-route (v6)\nplain@1  v2   runs\n",
+			"1 of 3 queries run over a format of 3 fields (version 3)\n"},
+	} {
+		f, out, errOut := testFactory(t)
+		if err := queriesCheckRun(&QueriesCheckOptions{Factory: f, Context: context.Background(), Format: tc.format, Library: func() *queries.Library { return lib }}); err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != tc.want || errOut.String() != tc.summary {
+			t.Errorf("%s: stdout %q, stderr %q\nwant %q %q", tc.format, out, errOut, tc.want, tc.summary)
+		}
+	}
+	code, _, errOut := runArgs(t, "queries", "check")
+	if code != exitUsage || !strings.HasPrefix(errOut, "flowq: give one of --format and --from-header") {
+		t.Errorf("no format: %d %q", code, errOut)
 	}
 }

@@ -15,20 +15,49 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flowq/flowq/flowlog"
 	"github.com/flowq/flowq/partitions"
 	"github.com/flowq/flowq/queries"
 	"github.com/flowq/flowq/sample"
 )
 
-// Opener opens the engine under test over the suite's sample data, with a
-// window (nil: all of it). The suite closes what it opens.
-type Opener func(w *partitions.Window) (queries.Engine, error)
+// Opener opens the engine under test over one of the suite's datasets (see
+// Datasets), with a window (nil: all of it). The suite closes what it opens.
+type Opener func(dataset string, w *partitions.Window) (queries.Engine, error)
 
-// Options are the sample data the suite expects: two days with every scenario.
-// Generate them into a folder, open the engine over it, then call Run with the
-// truth Generate returned.
-func Options(layout partitions.Layout) sample.Options {
-	return sample.Options{Days: 2, Seed: 7, Records: 30000, Layout: layout}
+// Dataset is a sample the suite runs queries over: its name and how to
+// generate it.
+type Dataset struct {
+	Name    string
+	Options sample.Options
+}
+
+// Datasets are the samples the suite expects, in a layout: two days in the
+// default format (v2), in the format of every VPC field (all), and of a
+// Transit Gateway flow log (tgw), each with every scenario its format tells.
+// A query runs over the first whose format has its fields. Generate each
+// into a folder, have the Opener open the engine over it by name, then call
+// Run with the truths Generate returned, by name.
+func Datasets(layout partitions.Layout) []Dataset {
+	var out []Dataset
+	for _, name := range []string{"default", "all", "tgw"} {
+		format, _ := flowlog.Preset(name)
+		out = append(out, Dataset{Name: name, Options: sample.Options{Days: 2, Seed: 7, Records: 30000, Layout: layout, Format: format}})
+	}
+	return out
+}
+
+// Options are the default-format dataset's options (Datasets' first).
+func Options(layout partitions.Layout) sample.Options { return Datasets(layout)[0].Options }
+
+// datasetFor is the first dataset whose format has the query's fields.
+func datasetFor(q *queries.Query) (string, error) {
+	for _, d := range Datasets(partitions.Layout{}) {
+		if q.CheckFields([]flowlog.Format{d.Options.Format}) == nil {
+			return d.Name, nil
+		}
+	}
+	return "", fmt.Errorf("%s: no dataset of the suite has its fields %v", q.Ref(), q.Fields)
 }
 
 // Table is a result with rows addressed by column name.
@@ -75,24 +104,27 @@ func (t Table) Time(tb testing.TB, i int, col string) time.Time {
 	return v.UTC()
 }
 
-// suite is one run of the conformance suite: the engines it opened, by window.
+// suite is one run of the conformance suite over one dataset: its truth,
+// and the engines opened, shared by every dataset's suite, by dataset and
+// window.
 type suite struct {
 	open    Opener
 	engines map[string]queries.Engine
+	dataset string
 	truth   *sample.Truth
 }
 
-// engine opens (once) the engine over a window.
+// engine opens (once) the engine over the suite's dataset and a window.
 func (s *suite) engine(t *testing.T, w *partitions.Window) queries.Engine {
 	t.Helper()
-	key := "all"
+	key := s.dataset + " all"
 	if w != nil {
-		key = w.From.String() + " " + w.To.String()
+		key = s.dataset + " " + w.From.String() + " " + w.To.String()
 	}
 	if eng, ok := s.engines[key]; ok {
 		return eng
 	}
-	eng, err := s.open(w)
+	eng, err := s.open(s.dataset, w)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,29 +197,61 @@ func (s *suite) all(t *testing.T) *partitions.Window {
 func fact(sc sample.ScenarioTruth, k string) string { return fmt.Sprint(sc.Facts[k]) }
 
 // Run checks every query of the library, every version, on the engine
-// against the truth of the sample data, and fails for a query that has no
-// truth check here: no query ships without one.
-func Run(t *testing.T, open Opener, truth *sample.Truth) {
-	s := &suite{open: open, engines: map[string]queries.Engine{}, truth: truth}
+// against the truth of the sample data (truths holds each dataset's, by
+// name), over the first dataset whose format has the query's fields, and
+// fails for a query that has no truth check here: no query ships without
+// one.
+func Run(t *testing.T, open Opener, truths map[string]*sample.Truth) {
+	engines := map[string]queries.Engine{}
 	t.Cleanup(func() {
-		for _, eng := range s.engines {
+		for _, eng := range engines {
 			eng.Close()
 		}
 	})
+	on := func(dataset string) *suite {
+		truth := truths[dataset]
+		if truth == nil {
+			t.Fatalf("no truth for the dataset %s: generate every one of Datasets", dataset)
+		}
+		return &suite{open: open, engines: engines, dataset: dataset, truth: truth}
+	}
 	for _, q := range queries.Default().All() {
-		check, ok := checks[q.Ref()]
+		check, ok := checks()[q.Ref()]
 		if !ok {
 			t.Errorf("%s has no truth check: add one to enginetest's checks", q.Ref())
 			continue
 		}
-		t.Run(q.Ref(), func(t *testing.T) { check(t, s, q.Ref()) })
+		dataset, err := datasetFor(q)
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		t.Run(q.Ref(), func(t *testing.T) { check(t, on(dataset), q.Ref()) })
 	}
-	t.Run("limit", func(t *testing.T) { checkLimit(t, s) })
-	t.Run("ad-hoc-sql", func(t *testing.T) { checkAdHoc(t, s) })
+	t.Run("limit", func(t *testing.T) { checkLimit(t, on("default")) })
+	t.Run("ad-hoc-sql", func(t *testing.T) { checkAdHoc(t, on("default")) })
 }
 
-// checks are the truth checks, one per published query.
-var checks = map[string]func(t *testing.T, s *suite, ref string){
+// check is a truth check of one published query.
+type check = func(t *testing.T, s *suite, ref string)
+
+// checks are the truth checks, one per published query, group by group,
+// each group in a file of its own.
+func checks() map[string]check {
+	all := map[string]check{}
+	for _, group := range []map[string]check{baseChecks, everydayChecks, rcaChecks, tgwChecks, securityChecks} {
+		for ref, c := range group {
+			if _, dup := all[ref]; dup {
+				panic("enginetest: two checks for " + ref) // a broken build, which any run shows
+			}
+			all[ref] = c
+		}
+	}
+	return all
+}
+
+// baseChecks are the first release's queries'.
+var baseChecks = map[string]check{
 	"top-rejected-destinations@1": checkTopRejected1,
 	"top-rejected-destinations@2": checkTopRejected2,
 	"traffic-between@1":           checkTrafficBetween1,

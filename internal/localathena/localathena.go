@@ -17,6 +17,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/big"
 	"slices"
 	"strconv"
@@ -166,4 +167,42 @@ func trinoType(duck string) (string, func(any) string) {
 		}
 		return fmt.Sprint(v)
 	}
+}
+
+// Route answers each query with the backend of the table it names: several
+// datasets, each its own table in the fake's catalog, in one Athena. A query
+// that names none of the tables, or several, is an error.
+func Route(tables map[string]*Backend) awsfake.Backend {
+	return func(ctx context.Context, q awsfake.Query) (*awsfake.Answer, error) {
+		var found []string
+		for name := range tables {
+			if mentions(q.SQL, name) {
+				found = append(found, name)
+			}
+		}
+		if len(found) != 1 {
+			return nil, fmt.Errorf("TABLE_NOT_FOUND: the query names %d of the tables %v", len(found), slices.Collect(maps.Keys(tables)))
+		}
+		return tables[found[0]].Answer(ctx, q)
+	}
+}
+
+// mentions reports whether SQL names a table, as a whole word.
+func mentions(sql, table string) bool {
+	for i := 0; ; {
+		j := strings.Index(sql[i:], table)
+		if j < 0 {
+			return false
+		}
+		j += i
+		end := j + len(table)
+		if (j == 0 || !isNameByte(sql[j-1])) && (end == len(sql) || !isNameByte(sql[end])) {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+func isNameByte(c byte) bool {
+	return c == '_' || c == '.' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }

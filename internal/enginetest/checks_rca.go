@@ -1,0 +1,4 @@
+package enginetest
+
+// rcaChecks are the truth checks of the rca queries.
+var rcaChecks = map[string]check{}

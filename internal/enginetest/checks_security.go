@@ -1,0 +1,4 @@
+package enginetest
+
+// securityChecks are the truth checks of the security queries.
+var securityChecks = map[string]check{}
