@@ -10,9 +10,13 @@
 //	--   A line without a key continues the description.
 //	-- tags: rca, security
 //	-- fields: dstaddr, srcaddr, packets, action, start, end
+//	-- optional: flow-direction
 //	-- param: limit int = 10; how many destinations to list
 //
 // then the SQL, a text/template using the functions listed at renderFuncs.
+// The fields are those the SQL needs; optional ones it reads only when the
+// table has them, inside {{if has "field"}}…{{end}}, answering less
+// precisely without them (its description says what they add).
 // A parameter is "NAME TYPE[(choices)] [= DEFAULT]; DESCRIPTION", with TYPE one
 // of ip, cidr, port, protocol, timestamp, duration, int, enum(a,b), string; one
 // without a default is required. A parameter named limit caps the rows: it is

@@ -20,7 +20,11 @@ type Query struct {
 	Description string
 	Tags        []string
 	Fields      []string // flow-log field names the SQL reads
-	Params      []Param
+	// Optional are fields the SQL reads when the table has them, and does
+	// without otherwise ({{if has "flow-direction"}}…{{end}}): one query that
+	// answers less precisely from fewer fields, not two near-copies.
+	Optional []string
+	Params   []Param
 	Source      string // the whole file, as published
 	SQL         string // the template after the header
 	tmpl        *template.Template
@@ -207,13 +211,20 @@ func (q *Query) set(key, v string, first bool) error {
 		q.Description = strings.TrimSpace(v)
 	case "tags":
 		q.Tags = splitList(v)
-	case "fields":
+	case "fields", "optional":
 		for _, name := range splitList(v) {
 			fd, err := flowlog.LookupField(name)
 			if err != nil {
-				return fmt.Errorf("fields: %w", err)
+				return fmt.Errorf("%s: %w", key, err)
 			}
-			q.Fields = append(q.Fields, fd.Name)
+			if slices.Contains(q.Fields, fd.Name) || slices.Contains(q.Optional, fd.Name) {
+				return fmt.Errorf("%s: %s is listed twice", key, fd.Name)
+			}
+			if key == "optional" {
+				q.Optional = append(q.Optional, fd.Name)
+			} else {
+				q.Fields = append(q.Fields, fd.Name)
+			}
 		}
 	case "param":
 		p, err := parseParam(v)

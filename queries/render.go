@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"text/template"
 
@@ -157,8 +158,10 @@ type renderer struct {
 //	{{in_network "param" "srcaddr"}} the address lies in a cidr parameter
 //	{{approx_distinct "srcaddr"}}   an approximate distinct count
 //	{{regexp_like "col" "param"}}   a regex parameter matches part of col
+//	{{has "field"}}                 the table has an optional field (see Query.Optional)
 func renderFuncs(r *renderer) template.FuncMap {
 	return template.FuncMap{
+		"has": func(field string) (bool, error) { return r.has(field) },
 		"table":           func() string { return r.opts.Table },
 		"param":           func(name string) (string, error) { return r.param(name) },
 		"window":          func() (string, error) { return r.window() },
@@ -220,6 +223,22 @@ func (r *renderer) param(name string) (string, error) {
 		return r.bind(n + 1)
 	}
 	return r.bind(v)
+}
+
+// has reports whether every format of the table has an optional field of
+// the query. Without formats (rendering for a table not described) the
+// table is taken to have them.
+func (r *renderer) has(field string) (bool, error) {
+	fd, ok := flowlog.Lookup(field)
+	if !ok || !slices.Contains(r.out.Query.Optional, fd.Name) {
+		return false, fmt.Errorf("has %q: the header's optional fields do not list it", field)
+	}
+	for _, f := range r.opts.Formats {
+		if !f.Has(fd.Name) {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // window is the scope's condition (see scope), then the time condition (see

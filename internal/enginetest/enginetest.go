@@ -112,6 +112,18 @@ type suite struct {
 	engines map[string]queries.Engine
 	dataset string
 	truth   *sample.Truth
+	truths  map[string]*sample.Truth
+}
+
+// in is the suite over another dataset: for a check that also proves a
+// query over a richer format (its optional fields) or a poorer one.
+func (s *suite) in(t *testing.T, dataset string) *suite {
+	t.Helper()
+	truth := s.truths[dataset]
+	if truth == nil {
+		t.Fatalf("no truth for the dataset %s: generate every one of Datasets", dataset)
+	}
+	return &suite{open: s.open, engines: s.engines, dataset: dataset, truth: truth, truths: s.truths}
 }
 
 // engine opens (once) the engine over the suite's dataset and a window.
@@ -213,7 +225,7 @@ func Run(t *testing.T, open Opener, truths map[string]*sample.Truth) {
 		if truth == nil {
 			t.Fatalf("no truth for the dataset %s: generate every one of Datasets", dataset)
 		}
-		return &suite{open: open, engines: engines, dataset: dataset, truth: truth}
+		return &suite{open: open, engines: engines, dataset: dataset, truth: truth, truths: truths}
 	}
 	for _, q := range queries.Default().All() {
 		check, ok := checks()[q.Ref()]
