@@ -149,8 +149,8 @@ func sameTree(t *testing.T, a, b string) bool {
 func TestScenarios(t *testing.T) {
 	v5, _ := flowlog.Preset("v5")
 	dir, truth := generate(t, sample.Options{Days: 1, Format: v5, Seed: 9, Records: 30000})
-	if len(truth.Scenarios) != len(sample.ScenarioNames()) {
-		t.Fatalf("%d scenarios", len(truth.Scenarios))
+	if len(truth.Scenarios) != len(sample.ScenariosFor(v5)) {
+		t.Fatalf("%d scenarios, want the %d v5 tells", len(truth.Scenarios), len(sample.ScenariosFor(v5)))
 	}
 	var recs []flowlog.Record
 	if _, err := flowlog.Scan(context.Background(), []string{dir}, flowlog.Format{}, func(_ string, r flowlog.Record) error {
