@@ -26,6 +26,9 @@ type Dialect interface {
 	ApproxDistinct(expr string) string
 	// RegexpLike is true when the pattern matches part of the string.
 	RegexpLike(expr, pattern string) string
+	// BitAnd is the bitwise AND of an integer expression and a mask, a
+	// constant of the template (tcp_flags and 2: the SYN bit).
+	BitAnd(expr string, mask int64) string
 	// Param writes a value of the query at a place in its SQL, in clause:
 	// a ? placeholder, with bound true, where the engine binds values there;
 	// else the value as an SQL literal (Literal, the one escaping function).
@@ -132,6 +135,11 @@ func (duckdb) ApproxDistinct(e string) string { return "approx_count_distinct(" 
 // RegexpLike: DuckDB's regexp_matches searches, as Trino's regexp_like does.
 func (duckdb) RegexpLike(e, p string) string { return "regexp_matches(" + e + ", " + p + ")" }
 
+// BitAnd: DuckDB's & operator (Trino has no operator, only bitwise_and).
+func (duckdb) BitAnd(e string, mask int64) string {
+	return "(" + e + " & " + strconv.FormatInt(mask, 10) + ")"
+}
+
 // Reserved: DuckDB's keywords of the categories "reserved" and "type_function"
 // (SELECT keyword_name FROM duckdb_keywords()), the ones its parser refuses in
 // FROM. DuckDB reserves words Trino does not (limit, offset, window, default).
@@ -164,6 +172,11 @@ func (athena) InNetwork(network, addr string) string {
 
 func (athena) ApproxDistinct(e string) string { return "approx_distinct(" + e + ")" }
 func (athena) RegexpLike(e, p string) string  { return "regexp_like(" + e + ", " + p + ")" }
+
+// BitAnd: Trino's bitwise_and.
+func (athena) BitAnd(e string, mask int64) string {
+	return "bitwise_and(" + e + ", " + strconv.FormatInt(mask, 10) + ")"
+}
 
 // Param: Athena binds execution parameters only in a WHERE clause ("?" may
 // stand nowhere else); elsewhere (a SELECT list, HAVING, LIMIT) the value is

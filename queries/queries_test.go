@@ -416,7 +416,7 @@ func TestCheckFields(t *testing.T) {
 func TestDialectHooks(t *testing.T) {
 	src := "-- name: hooks\n-- version: 1\n-- title: t\n-- description: d\n-- tags: rca\n-- fields: srcaddr, start\n" +
 		"-- param: net cidr; a network\n-- param: pattern string; a regex\n" +
-		`SELECT {{timestamp "start"}}, {{approx_distinct "srcaddr"}} FROM {{table}} WHERE {{in_network "net" "srcaddr"}} AND {{regexp_like "srcaddr" "pattern"}}`
+		`SELECT {{timestamp "start"}}, {{approx_distinct "srcaddr"}} FROM {{table}} WHERE {{in_network "net" "srcaddr"}} AND {{regexp_like "srcaddr" "pattern"}} AND {{bit_and "start" 2}} <> 0`
 	lib, err := Load(fstest.MapFS{"hooks@1.sql": {Data: []byte(src)}})
 	if err != nil {
 		t.Fatal(err)
@@ -427,8 +427,8 @@ func TestDialectHooks(t *testing.T) {
 		t.Fatal(err)
 	}
 	for d, want := range map[Dialect]string{
-		DuckDB: "SELECT make_timestamp((start) * 1000000), approx_count_distinct(srcaddr) FROM flow_logs WHERE flowq_in_network(?, srcaddr) AND regexp_matches(srcaddr, ?)\n",
-		Athena: "SELECT from_unixtime(start), approx_distinct(srcaddr) FROM flow_logs WHERE contains(?, TRY_CAST(srcaddr AS IPADDRESS)) AND regexp_like(srcaddr, ?)\n",
+		DuckDB: "SELECT make_timestamp((start) * 1000000), approx_count_distinct(srcaddr) FROM flow_logs WHERE flowq_in_network(?, srcaddr) AND regexp_matches(srcaddr, ?) AND (start & 2) <> 0\n",
+		Athena: "SELECT from_unixtime(start), approx_distinct(srcaddr) FROM flow_logs WHERE contains(?, TRY_CAST(srcaddr AS IPADDRESS)) AND regexp_like(srcaddr, ?) AND bitwise_and(start, 2) <> 0\n",
 	} {
 		r, err := q.Render(RenderOptions{Dialect: d, Params: vals})
 		if err != nil {

@@ -159,8 +159,10 @@ type renderer struct {
 //	{{approx_distinct "srcaddr"}}   an approximate distinct count
 //	{{regexp_like "col" "param"}}   a regex parameter matches part of col
 //	{{has "field"}}                 the table has an optional field (see Query.Optional)
+//	{{bit_and "tcp_flags" 2}}       the bits of a column in a constant mask
 func renderFuncs(r *renderer) template.FuncMap {
 	return template.FuncMap{
+		"bit_and": func(expr string, mask int) string { return r.opts.Dialect.BitAnd(expr, int64(mask)) },
 		"has": func(field string) (bool, error) { return r.has(field) },
 		"table":           func() string { return r.opts.Table },
 		"param":           func(name string) (string, error) { return r.param(name) },

@@ -7,7 +7,7 @@
 //
 // The few Trino functions flowq's Athena dialect writes are DuckDB macros with
 // Trino's meaning (from_unixtime, contains on an IPADDRESS, approx_distinct,
-// regexp_like), IPADDRESS is a name for VARCHAR, and the table is a view
+// regexp_like, bitwise_and), IPADDRESS is a name for VARCHAR, and the table is a view
 // named as in Athena (database.table). ExecutionParameters, SQL literals, are
 // parsed back into values and bound. Results are typed and written as Athena
 // writes them: every value a string, Trino's type names.
@@ -40,6 +40,7 @@ var trino = []string{
 	"CREATE TEMP MACRO from_unixtime(s) AS to_timestamp(s)",
 	"CREATE TEMP MACRO approx_distinct(x) AS approx_count_distinct(x)",
 	"CREATE TEMP MACRO regexp_like(s, p) AS regexp_matches(s, p)",
+	"CREATE TEMP MACRO bitwise_and(a, b) AS a & b",
 	// contains(network, address): TRY_CAST(x AS IPADDRESS) is the text of
 	// the address, or NULL.
 	"CREATE TEMP MACRO contains(network, address) AS flowq_in_network(network, address)",
