@@ -2,6 +2,7 @@ package queries
 
 import (
 	"context"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -230,5 +231,35 @@ func TestStreamFormatsFoundWhileReading(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "(found while reading)") || rows != 0 {
 		t.Errorf("%d rows, error %v", rows, err)
+	}
+}
+
+// TestEveryScanHasPartitionPredicate: in every Athena rendering of the
+// library, in every layout, each read of the table has the window's
+// partition predicate: a query without one would scan the whole table.
+func TestEveryScanHasPartitionPredicate(t *testing.T) {
+	const table = "vpc_flow_logs.flow_logs"
+	scan := regexp.MustCompile(`\b(FROM|JOIN)\s+` + regexp.QuoteMeta(table) + `\b`)
+	w, _ := partitions.NewWindow(time.Date(2026, 1, 5, 22, 0, 0, 0, time.UTC), time.Date(2026, 1, 6, 2, 0, 0, 0, time.UTC))
+	for _, q := range Default().All() {
+		vals, err := q.Resolve(exampleParams(q))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, layout := range partitions.Layouts() {
+			cond, err := Athena.Window(layout, w, func(any) (string, error) { return "?", nil })
+			if err != nil {
+				t.Fatal(err)
+			}
+			predicate, _, _ := strings.Cut(cond, ` AND "end" >=`)
+			r, err := q.Render(RenderOptions{Dialect: Athena, Table: table, Layout: layout, Window: &w, Params: vals})
+			if err != nil {
+				t.Fatal(err)
+			}
+			scans, predicates := len(scan.FindAllString(r.SQL, -1)), strings.Count(r.SQL, predicate)
+			if scans == 0 || predicates < scans {
+				t.Errorf("%s %s: %d reads of the table, %d partition predicates (%s):\n%s", q.Ref(), layout, scans, predicates, predicate, r.SQL)
+			}
+		}
 	}
 }
