@@ -142,6 +142,10 @@ func queriesCheckRun(opts *QueriesCheckOptions) error {
 			continue
 		}
 		runnable++
+		if without := format.Missing(q.Optional...); len(without) > 0 {
+			fmt.Fprintf(tw, "%s\t%s\truns, less precisely without %s\n", q.Ref(), q.FormatName(), strings.Join(without, ", "))
+			continue
+		}
 		fmt.Fprintf(tw, "%s\t%s\truns\n", q.Ref(), q.FormatName())
 	}
 	if err := tw.Flush(); err != nil {
@@ -194,8 +198,11 @@ func queriesShowRun(opts *QueriesShowOptions) error {
 		return err
 	}
 	out := opts.Factory.IO.Out
-	fmt.Fprintf(out, "%s  %s\n\n%s\n\nTags:   %s\nFields: %s\n", q.Ref(), q.Title, q.Description,
-		strings.Join(q.Tags, ", "), strings.Join(q.Fields, ", "))
+	fmt.Fprintf(out, "%s  %s\n\n%s\n\nTags:   %s\nFormat: %s\nFields: %s\n", q.Ref(), q.Title, q.Description,
+		strings.Join(q.Tags, ", "), q.FormatName(), strings.Join(q.Fields, ", "))
+	if len(q.Optional) > 0 {
+		fmt.Fprintf(out, "Optional fields, read when the table has them: %s\n", strings.Join(q.Optional, ", "))
+	}
 	if len(q.Params) > 0 {
 		fmt.Fprintln(out, "\nParameters:")
 		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)

@@ -83,6 +83,7 @@ func TestQueriesShowRun(t *testing.T) {
 Who was refused on one destination port (TCP unless another protocol is given), per destination and interface: rejected records, distinct sources, packets and when. Answers "is the security group or network ACL blocking port N?".
 
 Tags:   rca, security
+Format: v2
 Fields: interface-id, srcaddr, dstaddr, dstport, protocol, packets, start, end, action
 
 Parameters:
