@@ -209,17 +209,18 @@ func TestQueriesCheck(t *testing.T) {
 		"flags@1.sql": {Data: []byte("-- name: flags\n-- version: 1\n-- title: t\n-- description: d\n-- tags: rca\n-- fields: srcaddr, tcp-flags, flow-direction\nSELECT 1 FROM {{table}} WHERE {{window}}")},
 		"plain@1.sql": {Data: []byte("-- name: plain\n-- version: 1\n-- title: t\n-- description: d\n-- tags: rca\n-- fields: srcaddr, action\nSELECT 1 FROM {{table}} WHERE {{window}}")},
 		"lost@1.sql":  {Data: []byte("-- name: lost\n-- version: 1\n-- title: t\n-- description: d\n-- tags: tgw\n-- fields: tgw-attachment-id, packets-lost-no-route\nSELECT 1 FROM {{table}} WHERE {{window}}")},
+		"dir@1.sql":   {Data: []byte("-- name: dir\n-- version: 1\n-- title: t\n-- description: d\n-- tags: rca\n-- fields: action\n-- optional: flow-direction\nSELECT {{if has \"flow-direction\"}}flow_direction{{else}}NULL{{end}} FROM {{table}} WHERE {{window}}")},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct{ format, want, summary string }{
-		{"default", "flags@1  v5   needs tcp-flags (v3), flow-direction (v5)\nlost@1   tgw  needs tgw-attachment-id (v6), packets-lost-no-route (v6)\nplain@1  v2   runs\n",
-			"1 of 3 queries run over the default format (version 2)\n"},
-		{"tgw", "flags@1  v5   runs\nlost@1   tgw  runs\nplain@1  v2   needs action (v2)\n",
-			"2 of 3 queries run over the tgw format (version 6)\n"},
-		{"${srcaddr} ${action} ${tcp-flags}", "flags@1  v5   needs flow-direction (v5)\nlost@1   tgw  needs tgw-attachment-id (v6), packets-lost-no-route (v6)\nplain@1  v2   runs\n",
-			"1 of 3 queries run over a format of 3 fields (version 3)\n"},
+		{"default", "dir@1    v2   runs, less precisely without flow-direction\nflags@1  v5   needs tcp-flags (v3), flow-direction (v5)\nlost@1   tgw  needs tgw-attachment-id (v6), packets-lost-no-route (v6)\nplain@1  v2   runs\n",
+			"2 of 4 queries run over the default format (version 2)\n"},
+		{"tgw", "dir@1    v2   needs action (v2)\nflags@1  v5   runs\nlost@1   tgw  runs\nplain@1  v2   needs action (v2)\n",
+			"2 of 4 queries run over the tgw format (version 6)\n"},
+		{"${srcaddr} ${action} ${tcp-flags}", "dir@1    v2   runs, less precisely without flow-direction\nflags@1  v5   needs flow-direction (v5)\nlost@1   tgw  needs tgw-attachment-id (v6), packets-lost-no-route (v6)\nplain@1  v2   runs\n",
+			"2 of 4 queries run over a format of 3 fields (version 3)\n"},
 	} {
 		f, out, errOut := testFactory(t)
 		if err := queriesCheckRun(&QueriesCheckOptions{Factory: f, Context: context.Background(), Format: tc.format, Library: func() *queries.Library { return lib }}); err != nil {
@@ -232,5 +233,11 @@ func TestQueriesCheck(t *testing.T) {
 	code, _, errOut := runArgs(t, "queries", "check")
 	if code != exitUsage || !strings.HasPrefix(errOut, "flowq: give one of --format and --from-header") {
 		t.Errorf("no format: %d %q", code, errOut)
+	}
+	// The format of downloaded files, from their header lines.
+	dir := sampleDir(t, "--records", "50", "--scenario", "icmp", "--format", "v5")
+	code, out, errOut := runArgs(t, "queries", "check", "--from-header", dir)
+	if code != 0 || !strings.Contains(out, "rejects-on-port@1") || !strings.HasSuffix(errOut, " queries run over the v5 format (version 5)\n") {
+		t.Errorf("--from-header: %d %q %q", code, out, errOut)
 	}
 }
