@@ -25,9 +25,9 @@ type Query struct {
 	// answers less precisely from fewer fields, not two near-copies.
 	Optional []string
 	Params   []Param
-	Source      string // the whole file, as published
-	SQL         string // the template after the header
-	tmpl        *template.Template
+	Source   string // the whole file, as published
+	SQL      string // the template after the header
+	tmpl     *template.Template
 }
 
 // Ref is name@version.

@@ -162,8 +162,8 @@ type renderer struct {
 //	{{bit_and "tcp_flags" 2}}       the bits of a column in a constant mask
 func renderFuncs(r *renderer) template.FuncMap {
 	return template.FuncMap{
-		"bit_and": func(expr string, mask int) string { return r.opts.Dialect.BitAnd(expr, int64(mask)) },
-		"has": func(field string) (bool, error) { return r.has(field) },
+		"bit_and":         func(expr string, mask int) string { return r.opts.Dialect.BitAnd(expr, int64(mask)) },
+		"has":             func(field string) (bool, error) { return r.has(field) },
 		"table":           func() string { return r.opts.Table },
 		"param":           func(name string) (string, error) { return r.param(name) },
 		"window":          func() (string, error) { return r.window() },
