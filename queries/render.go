@@ -160,8 +160,11 @@ type renderer struct {
 //	{{regexp_like "col" "param"}}   a regex parameter matches part of col
 //	{{has "field"}}                 the table has an optional field (see Query.Optional)
 //	{{bit_and "tcp_flags" 2}}       the bits of a column in a constant mask
+//	{{window_from}}, {{window_to}}  the window's bounds, Unix seconds (NULL without one)
 func renderFuncs(r *renderer) template.FuncMap {
 	return template.FuncMap{
+		"window_from":     func() (string, error) { return r.bound(func(w *partitions.Window) int64 { return w.From.Unix() }) },
+		"window_to":       func() (string, error) { return r.bound(func(w *partitions.Window) int64 { return w.To.Unix() }) },
 		"bit_and":         func(expr string, mask int) string { return r.opts.Dialect.BitAnd(expr, int64(mask)) },
 		"has":             func(field string) (bool, error) { return r.has(field) },
 		"table":           func() string { return r.opts.Table },
@@ -225,6 +228,15 @@ func (r *renderer) param(name string) (string, error) {
 		return r.bind(n + 1)
 	}
 	return r.bind(v)
+}
+
+// bound writes a bound of the window as a value, for a query that speaks of
+// the window itself (the minutes of it without records); NULL without one.
+func (r *renderer) bound(of func(*partitions.Window) int64) (string, error) {
+	if r.opts.Window == nil {
+		return "NULL", nil
+	}
+	return r.bind(of(r.opts.Window))
 }
 
 // has reports whether every format of the table has an optional field of

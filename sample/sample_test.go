@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -207,7 +208,9 @@ func TestScenarios(t *testing.T) {
 	if n := count(func(r flowlog.Record) bool { return get(r, "type") == "IPv6" }); n != num("ipv6", "records") {
 		t.Errorf("ipv6: %d", n)
 	}
-	if n := count(func(r flowlog.Record) bool { return get(r, "protocol") == "1" }); n != num("icmp", "records") {
+	if n := count(func(r flowlog.Record) bool {
+		return get(r, "protocol") == "1" && (get(r, "srcaddr") == str("icmp", "src") || get(r, "srcaddr") == str("icmp", "dst"))
+	}); n != num("icmp", "records") {
 		t.Errorf("icmp: %d", n)
 	}
 	if n := count(func(r flowlog.Record) bool { return get(r, "pkt-dst-aws-service") == "S3" }); n != 30 {
@@ -227,7 +230,7 @@ func TestOptionsErrors(t *testing.T) {
 		want string
 	}{
 		{sample.Options{Scenarios: []string{"portscan"}},
-			`unknown scenario "portscan": want one of ssh-rejected, port-scan, nacl-return-reject, one-way, nodata-skipdata, top-talker, ipv6, icmp`},
+			`unknown scenario "portscan": want one of ` + strings.Join(sample.ScenarioNames(), ", ")},
 		{sample.Options{Days: -1}, "days -1: want at least 1"},
 		{sample.Options{Records: -5}, "records -5: want 0 or more"},
 	} {

@@ -30,6 +30,7 @@ type Truth struct {
 	TopRejectedDestinations []DstCount      `json:"top_rejected_destinations"` // by rejected records, top 10
 	TopTalkers              []PairBytes     `json:"top_talkers"`               // by bytes, top 10
 	RejectsPerHour          []HourCount     `json:"rejects_per_hour"`
+	BySubnet                []SubnetBytes   `json:"by_subnet"` // OK records by the AZ and subnet of the interface that logged them
 	Scenarios               []ScenarioTruth `json:"scenarios"`
 }
 
@@ -53,6 +54,19 @@ type HourCount struct {
 	Rejects int64     `json:"rejects"`
 }
 
+// SubnetBytes is what the interfaces of one subnet logged (OK records): how
+// many interfaces, records, packets and bytes, and the bytes by flow direction.
+type SubnetBytes struct {
+	AZ         string `json:"az"`
+	Subnet     string `json:"subnet"`
+	Interfaces int    `json:"interfaces"`
+	Records    int64  `json:"records"`
+	Packets    int64  `json:"packets"`
+	Bytes      int64  `json:"bytes"`
+	BytesOut   int64  `json:"bytes_out"` // egress records
+	BytesIn    int64  `json:"bytes_in"`  // ingress records
+}
+
 // ScenarioTruth is one scenario's window (from the first record's start to one
 // second after the last record's end) and facts.
 type ScenarioTruth struct {
@@ -74,11 +88,12 @@ type tally struct {
 	rejectedDst map[string]*DstCount
 	pairs       map[[2]string]int64
 	rejectsHour map[int64]int64
+	interfaces  map[[3]string]*SubnetBytes // by AZ, subnet and interface
 }
 
 func newTally() *tally {
 	return &tally{byAction: map[string]int64{}, byStatus: map[string]int64{}, rejectedDst: map[string]*DstCount{},
-		pairs: map[[2]string]int64{}, rejectsHour: map[int64]int64{}}
+		pairs: map[[2]string]int64{}, rejectsHour: map[int64]int64{}, interfaces: map[[3]string]*SubnetBytes{}}
 }
 
 func (t *tally) add(f *flow) {
@@ -91,6 +106,7 @@ func (t *tally) add(f *flow) {
 	t.packets += f.packets
 	t.bytes += f.bytes
 	t.pairs[[2]string{f.src, f.dst}] += f.bytes
+	t.iface([3]string{f.on.az, f.on.subnet, f.on.eni}).add(f)
 	if f.action == "REJECT" {
 		d := t.rejectedDst[f.dst]
 		if d == nil {
@@ -118,6 +134,9 @@ func (t *tally) merge(o *tally) {
 	}
 	for k, v := range o.rejectsHour {
 		t.rejectsHour[k] += v
+	}
+	for k, v := range o.interfaces {
+		t.iface(k).merge(v)
 	}
 	for k, v := range o.rejectedDst {
 		d := t.rejectedDst[k]
@@ -157,4 +176,47 @@ func (t *tally) fill(tr *Truth) {
 	for _, h := range slices.Sorted(maps.Keys(t.rejectsHour)) {
 		tr.RejectsPerHour = append(tr.RejectsPerHour, HourCount{Hour: time.Unix(h, 0).UTC(), Rejects: t.rejectsHour[h]})
 	}
+
+	// Per subnet, in order of AZ and subnet.
+	subnets := map[[2]string]*SubnetBytes{}
+	for k, v := range t.interfaces {
+		s := subnets[[2]string{k[0], k[1]}]
+		if s == nil {
+			s = &SubnetBytes{AZ: k[0], Subnet: k[1]}
+			subnets[[2]string{k[0], k[1]}] = s
+		}
+		s.merge(v)
+		s.Interfaces++
+	}
+	for _, k := range slices.SortedFunc(maps.Keys(subnets), func(a, b [2]string) int { return slices.Compare(a[:], b[:]) }) {
+		tr.BySubnet = append(tr.BySubnet, *subnets[k])
+	}
+}
+
+// iface is the tally of an interface, by its AZ, subnet and ID.
+func (t *tally) iface(k [3]string) *SubnetBytes {
+	if t.interfaces[k] == nil {
+		t.interfaces[k] = &SubnetBytes{AZ: k[0], Subnet: k[1]}
+	}
+	return t.interfaces[k]
+}
+
+func (s *SubnetBytes) add(f *flow) {
+	s.Records++
+	s.Packets += f.packets
+	s.Bytes += f.bytes
+	switch f.direction {
+	case "egress":
+		s.BytesOut += f.bytes
+	case "ingress":
+		s.BytesIn += f.bytes
+	}
+}
+
+func (s *SubnetBytes) merge(o *SubnetBytes) {
+	s.Records += o.Records
+	s.Packets += o.Packets
+	s.Bytes += o.Bytes
+	s.BytesOut += o.BytesOut
+	s.BytesIn += o.BytesIn
 }

@@ -190,7 +190,8 @@ func demoRun(opts *DemoOptions) error {
 		if err != nil {
 			return err
 		}
-		dir = filepath.Join(cache, fmt.Sprintf("demo-v1-seed%d", demoSeed))
+		// v2: the sample holds the library's second release's scenarios.
+		dir = filepath.Join(cache, fmt.Sprintf("demo-v2-seed%d", demoSeed))
 	}
 	ctx := opts.Context
 	truth, generated, err := loadOrGenerate(ctx, dir, io.ErrOut)
@@ -315,7 +316,8 @@ func loadOrGenerate(ctx context.Context, dir string, progress io.Writer) (truth 
 		return nil, false, fmt.Errorf("read the sample's truth: %w", err)
 	}
 	var missing []string
-	for _, name := range sample.ScenarioNames() {
+	v2, _ := flowlog.Preset("default")
+	for _, name := range sample.ScenariosFor(v2) {
 		if !slices.ContainsFunc(t.Scenarios, func(s sample.ScenarioTruth) bool { return s.Name == name }) {
 			missing = append(missing, name)
 		}

@@ -13,7 +13,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/flowq/flowq/internal/awsfake"
+	"github.com/flowq/flowq/internal/golden"
 	"github.com/flowq/flowq/internal/localathena"
+	"github.com/flowq/flowq/queries"
 )
 
 // readmeFailures are the README's commands that show an error on purpose
@@ -260,4 +262,72 @@ func TestShellWords(t *testing.T) {
 			t.Errorf("%s: %q > %q, %v", tc.line, words, redirect, err)
 		}
 	}
+}
+
+// The README's query table stands between these lines; TestReadmeQueryTable
+// keeps it the library's.
+const (
+	queryTableStart = "<!-- the query table: go test ./cmd/flowq -run ReadmeQueryTable -update -->\n"
+	queryTableEnd   = "<!-- end of the query table -->\n"
+)
+
+// TestReadmeQueryTable: the README lists every query of the library (its
+// newest version) by tag, with the formats it needs and the question it
+// answers (its description's first sentence). Regenerate with
+// go test ./cmd/flowq -run ReadmeQueryTable -update.
+func TestReadmeQueryTable(t *testing.T) {
+	raw, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(raw)
+	start, end := strings.Index(readme, queryTableStart), strings.Index(readme, queryTableEnd)
+	if start < 0 || end < start {
+		t.Fatalf("the README has no query table between %q and %q", queryTableStart, queryTableEnd)
+	}
+	got, want := readme[start+len(queryTableStart):end], queryTable()
+	if got == want {
+		return
+	}
+	if golden.Update() {
+		os.WriteFile("../../README.md", []byte(readme[:start+len(queryTableStart)]+want+readme[end:]), 0o644)
+		return
+	}
+	t.Errorf("the README's query table is not the library's (go test ./cmd/flowq -run ReadmeQueryTable -update):\n%s", want)
+}
+
+// queryTable is the README's table of the library: a table a tag, each query
+// under its first tag.
+func queryTable() string {
+	tags := []string{"rca", "security", "compliance", "cost", "tgw"}
+	heads := map[string]string{"rca": "Root cause", "security": "Security", "compliance": "Compliance", "cost": "Cost",
+		"tgw": "Transit Gateway (its own flow logs)"}
+	byTag := map[string][]*queries.Query{}
+	for _, q := range queries.Default().Latest() {
+		byTag[q.Tags[0]] = append(byTag[q.Tags[0]], q)
+	}
+	cell := strings.NewReplacer("|", `\|`, "\n", " ")
+	var b strings.Builder
+	for _, tag := range tags {
+		if len(byTag[tag]) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "\n%s:\n\n| query | format | answers |\n| --- | --- | --- |\n", heads[tag])
+		for _, q := range byTag[tag] {
+			fmt.Fprintf(&b, "| `%s` | %s | %s |\n", q.Name, q.FormatName(), cell.Replace(firstSentence(q.Description)))
+		}
+	}
+	return b.String() + "\n"
+}
+
+// firstSentence is a description up to its first full stop or question
+// mark (an "e.g." or "i.e." is not one).
+func firstSentence(s string) string {
+	for i := 0; i+1 < len(s); i++ {
+		abbrev := i >= 3 && (s[i-3:i] == "e.g" || s[i-3:i] == "i.e")
+		if (s[i] == '.' || s[i] == '?') && s[i+1] == ' ' && !abbrev {
+			return s[:i+1]
+		}
+	}
+	return s
 }

@@ -190,7 +190,7 @@ func TestRunErrors(t *testing.T) {
 
 func TestQueriesCommands(t *testing.T) {
 	code, out, _ := runArgs(t, "queries", "list")
-	if code != 0 || !strings.Contains(out, "top-rejected-destinations@2  v2  rca,security    Top rejected destinations\n") {
+	if code != 0 || !strings.Contains(out, "top-rejected-destinations@2  v2   rca,security             Top rejected destinations\n") {
 		t.Errorf("list: %d %q", code, out)
 	}
 	code, out, _ = runArgs(t, "queries", "show", "rejects-on-port@1")

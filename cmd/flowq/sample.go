@@ -38,7 +38,8 @@ func newCmdSample(f *Factory, runF func(*SampleOptions) error) *cobra.Command {
 		Short: "Write synthetic flow logs in AWS's S3 layout, with incident scenarios and their truth",
 		Long: `Write gzip text flow-log files exactly as AWS lays them out in S3 (keys, file names, header
 line), with background traffic and named incident scenarios, and truth.json: the answers the
-scenarios imply. The same flags and seed always write the same bytes.
+scenarios imply. The same flags and seed always write the same bytes. Without --scenario, every
+scenario the format can tell is staged (one that needs tcp-flags is not in a v2 sample).
 
 Scenarios:
 ` + scenarioHelp(),
@@ -76,12 +77,29 @@ Scenarios:
 	return cmd
 }
 
+// scenarioHelp lists the scenarios, each with what it stages and, for one
+// that the default format cannot tell, the format version it needs.
 func scenarioHelp() string {
 	var b strings.Builder
 	for _, n := range sample.ScenarioNames() {
-		fmt.Fprintf(&b, "  %-20s %s\n", n, sample.ScenarioDescription(n))
+		fmt.Fprintf(&b, "  %-20s %s", n, sample.ScenarioDescription(n))
+		if v := formatVersion(sample.ScenarioFields(n)); v > 2 {
+			fmt.Fprintf(&b, " (needs a v%d format: %s)", v, strings.Join(sample.ScenarioFields(n), ", "))
+		}
+		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// formatVersion is the version that has all of the fields.
+func formatVersion(fields []string) int {
+	v := 2
+	for _, name := range fields {
+		if fd, ok := flowlog.Lookup(name); ok {
+			v = max(v, fd.Version)
+		}
+	}
+	return v
 }
 
 // sampleOptions turns flags into the library's options; its errors are the

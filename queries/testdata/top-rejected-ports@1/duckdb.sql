@@ -1,0 +1,16 @@
+SELECT
+  dstaddr,
+  dstport,
+  protocol,
+  count(*) AS rejects,
+  count(DISTINCT srcaddr) AS sources,
+  sum(packets) AS packets,
+  make_timestamp((min(start)) * 1000000) AS first_seen,
+  make_timestamp((max("end")) * 1000000) AS last_seen
+FROM flow_logs
+WHERE action = 'REJECT'
+  AND ((day = ? AND hour BETWEEN ? AND ?) OR (day = ? AND hour BETWEEN ? AND ?)) AND "end" >= ? AND start < ?
+GROUP BY dstaddr, dstport, protocol
+ORDER BY rejects DESC, dstaddr, dstport, protocol
+LIMIT ?
+-- parameters: '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800, 21

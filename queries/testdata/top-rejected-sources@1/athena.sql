@@ -1,0 +1,15 @@
+SELECT
+  srcaddr,
+  count(*) AS rejects,
+  sum(packets) AS packets,
+  count(DISTINCT dstaddr) AS destinations,
+  count(DISTINCT dstport) AS ports,
+  from_unixtime(min(start)) AS first_seen,
+  from_unixtime(max("end")) AS last_seen
+FROM flow_logs
+WHERE action = 'REJECT'
+  AND ((day = ? AND hour BETWEEN ? AND ?) OR (day = ? AND hour BETWEEN ? AND ?)) AND "end" >= ? AND start < ?
+GROUP BY srcaddr
+ORDER BY rejects DESC, srcaddr
+LIMIT 11
+-- parameters: '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800

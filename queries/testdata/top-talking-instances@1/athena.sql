@@ -1,0 +1,14 @@
+SELECT
+  instance_id,
+  count(DISTINCT interface_id) AS interfaces,
+  count(*) AS records,
+  sum(packets) AS packets,
+  sum(bytes) AS bytes
+FROM flow_logs
+WHERE log_status = 'OK'
+  AND instance_id IS NOT NULL
+  AND ((day = ? AND hour BETWEEN ? AND ?) OR (day = ? AND hour BETWEEN ? AND ?)) AND "end" >= ? AND start < ?
+GROUP BY instance_id
+ORDER BY bytes DESC, instance_id
+LIMIT 51
+-- parameters: '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800
