@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -255,4 +256,22 @@ func num(n *int32) string {
 		return "NULL"
 	}
 	return strconv.Itoa(int(*n))
+}
+
+// TestInNetwork: flowq_in_network holds IPv4 and IPv6 addresses to a
+// network, and gives NULL for what is not an address, as Athena's TRY_CAST
+// does: NOT flowq_in_network(…) must not take garbage for a public address.
+func TestInNetwork(t *testing.T) {
+	dir := t.TempDir()
+	writeGzip(t, filepath.Join(dir, "a.log.gz"), "version srcaddr dstaddr start end\n2 10.0.0.1 10.0.0.2 1 2\n")
+	db := open(t, []string{dir}, localdb.Options{})
+	for addr, want := range map[string]string{"10.1.2.3": "true", "11.0.0.1": "false", "::ffff:10.0.0.9": "true", "2600::1": "false", "garbage": "<nil>"} {
+		res, err := db.RunSQL(context.Background(), "SELECT flowq_in_network('10.0.0.0/8', ?)", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprint(res.Rows[0][0]); got != want {
+			t.Errorf("%s: %s, want %s", addr, got, want)
+		}
+	}
 }

@@ -339,7 +339,8 @@ func registerFunctions(ctx context.Context, d *duck, s *scans) error {
 // inNetwork is flowq_in_network(network VARCHAR, addr VARCHAR) BOOLEAN: whether
 // an IPv4 or IPv6 address lies in a CIDR network. DuckDB's inet extension would
 // do this, but it is not in the bundled build and flowq never downloads one.
-// NULL in gives NULL out (DuckDB's default for scalar functions).
+// NULL in gives NULL out (DuckDB's default for scalar functions), and so does
+// an address that is not one.
 type inNetwork struct{}
 
 func (inNetwork) Config() duckdb.ScalarFuncConfig {
@@ -370,7 +371,10 @@ func (inNetwork) Executor() duckdb.ScalarFuncExecutor {
 		}
 		a, err := netip.ParseAddr(values[1].(string))
 		if err != nil {
-			return false, nil // not an address (a malformed field): not in any network
+			// Not an address (a malformed field): NULL, as Trino's
+			// TRY_CAST(… AS IPADDRESS) makes it in Athena, so that
+			// NOT flowq_in_network(…) does not take it for a public one.
+			return nil, nil
 		}
 		return network.prefix.Contains(a.Unmap()), nil
 	}}

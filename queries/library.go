@@ -18,8 +18,8 @@
 // table has them, inside {{if has "field"}}…{{end}}, answering less
 // precisely without them (its description says what they add).
 // A parameter is "NAME TYPE[(choices)] [= DEFAULT]; DESCRIPTION", with TYPE one
-// of ip, cidr, port, protocol, timestamp, duration, int, enum(a,b), string; one
-// without a default is required. A parameter named limit caps the rows: it is
+// of ip, cidr, port, protocol, timestamp, duration, int, int(LOW..HIGH),
+// enum(a,b), string; one without a default is required. A parameter named limit caps the rows: it is
 // an int from 1 to MaxLimit, and the SQL ends with LIMIT {{param "limit"}}, so
 // that a result knows whether the limit cut it (see LimitParam).
 //

@@ -31,10 +31,13 @@ var types = []Type{IP, CIDR, Port, Protocol, Timestamp, Duration, Int, Enum, Str
 
 // Param is a declared query parameter.
 type Param struct {
-	Name        string
-	Type        Type
-	Values      []string // the choices of an enum
-	Default     string   // as written; "" means the parameter is required
+	Name   string
+	Type   Type
+	Values []string // the choices of an enum
+	// Range bounds an int, both ends included, when the header gives one:
+	// int(0..23).
+	Range       *[2]int64
+	Default     string // as written; "" means the parameter is required
 	Description string
 }
 
@@ -120,6 +123,9 @@ func (p Param) Parse(s string) (any, error) {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if p.Name == LimitParam && (err != nil || n < 1 || n > MaxLimit) {
 			return nil, bad(fmt.Sprintf("a whole number of rows from 1 to %d", MaxLimit))
+		}
+		if r := p.Range; r != nil && (err != nil || n < r[0] || n > r[1]) {
+			return nil, bad(fmt.Sprintf("a whole number from %d to %d", r[0], r[1]))
 		}
 		if err != nil {
 			return nil, bad("an integer")

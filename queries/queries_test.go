@@ -195,7 +195,9 @@ func TestLoadErrors(t *testing.T) {
 		{"a@1.sql", head + "SELECT 1", "a@1.sql: header has no fields"},
 		{"a@1.sql", head + "-- fields: srcaddr\n-- param: n int = x; n\nSELECT 1", `a@1.sql:7: default: parameter n: "x" is not an integer`},
 		{"a@1.sql", head + "-- fields: srcaddr\n-- param: n color; n\nSELECT 1", `a@1.sql:7: param n: unknown type "color"`},
-		{"a@1.sql", head + "-- fields: srcaddr\n-- param: d enum; n\nSELECT 1", `a@1.sql:7: param d: only an enum lists values, and an enum must`},
+		{"a@1.sql", head + "-- fields: srcaddr\n-- param: d enum; n\nSELECT 1", `a@1.sql:7: param d: only an enum lists values (and an int its range), and an enum must`},
+		{"a@1.sql", head + "-- fields: srcaddr\n-- param: h int(5..1); n\nSELECT 1", `a@1.sql:7: param h: an int's range is int(LOW..HIGH)`},
+		{"a@1.sql", head + "-- fields: srcaddr\n-- param: h int(0..23) = 24; n\nSELECT 1", `a@1.sql:7: default: parameter h: "24" is not a whole number from 0 to 23`},
 		{"a@1.sql", head + "-- fields: srcaddr\n-- colour: red\nSELECT 1", `a@1.sql:7: unknown header key "colour"`},
 		{"a@1.sql", head + "-- fields: srcaddr\nSELECT {{oops}}", `a@1.sql: template: a@1:1: function "oops" not defined`},
 		// The limit convention: an int, used once, as the final LIMIT.

@@ -241,7 +241,8 @@ func (q *Query) set(key, v string, first bool) error {
 	return nil
 }
 
-// parseParam reads "NAME TYPE[(a,b)] [= DEFAULT]; DESCRIPTION".
+// parseParam reads "NAME TYPE[(a,b)] [= DEFAULT]; DESCRIPTION"; an int's
+// parentheses hold its range, int(0..23).
 func parseParam(s string) (Param, error) {
 	m := paramPattern.FindStringSubmatch(s)
 	if m == nil {
@@ -251,10 +252,18 @@ func parseParam(s string) (Param, error) {
 	if !slices.Contains(types, p.Type) {
 		return Param{}, fmt.Errorf("param %s: unknown type %q", p.Name, p.Type)
 	}
-	if (m[3] != "") != (p.Type == Enum) {
-		return Param{}, fmt.Errorf("param %s: only an enum lists values, and an enum must", p.Name)
-	}
-	if p.Type == Enum {
+	switch {
+	case p.Type == Int && m[3] != "":
+		lo, hi, ok := strings.Cut(m[3], "..")
+		a, aerr := strconv.ParseInt(strings.TrimSpace(lo), 10, 64)
+		b, berr := strconv.ParseInt(strings.TrimSpace(hi), 10, 64)
+		if !ok || aerr != nil || berr != nil || a > b {
+			return Param{}, fmt.Errorf("param %s: an int's range is int(LOW..HIGH)", p.Name)
+		}
+		p.Range = &[2]int64{a, b}
+	case (m[3] != "") != (p.Type == Enum):
+		return Param{}, fmt.Errorf("param %s: only an enum lists values (and an int its range), and an enum must", p.Name)
+	case p.Type == Enum:
 		p.Values = splitList(m[3])
 	}
 	if p.Name == LimitParam && p.Type != Int {

@@ -23,7 +23,7 @@ type scenario struct {
 
 // scenarios are every scenario, group by group, each group in a file of its
 // own. The order is fixed: a scenario's random numbers come from its place.
-var scenarios = slices.Concat(baseScenarios, everydayScenarios, rcaScenarios, tgwScenarios, securityScenarios)
+var scenarios = slices.Concat(baseScenarios, everydayScenarios, rcaScenarios, tgwScenarios, securityScenarios, diagnoseScenarios)
 
 // ScenarioNames lists the incident scenarios in the order they are placed.
 func ScenarioNames() []string {

@@ -200,7 +200,12 @@ type fiveTuple struct {
 	proto            int32
 }
 
-func tupleOf(f *flow) fiveTuple { return fiveTuple{f.src, f.dst, f.srcPort, f.dstPort, f.proto} }
+// tupleOf is a flow's five-tuple at the packet level: a NAT gateway's
+// interface records the instance's traffic with its own address in place
+// of the far end's, which pkt-srcaddr and pkt-dstaddr keep.
+func tupleOf(f *flow) fiveTuple {
+	return fiveTuple{cmp.Or(f.pktSrc, f.src), cmp.Or(f.pktDst, f.dst), f.srcPort, f.dstPort, f.proto}
+}
 
 // crossAZFacts are the traffic between interfaces in different AZs among
 // flows, as "srcAZ dstAZ srcaddr dstaddr bytes packets records": the bytes
@@ -227,7 +232,7 @@ func crossAZFacts(fs []flow) []string {
 			if az == f.on.az {
 				continue
 			}
-			k := fmt.Sprintf("%s %s %s %s", f.on.az, az, f.src, f.dst)
+			k := fmt.Sprintf("%s %s %s %s", f.on.az, az, cmp.Or(f.pktSrc, f.src), cmp.Or(f.pktDst, f.dst))
 			if rows[k] == nil {
 				rows[k] = &sums{}
 			}
@@ -332,16 +337,21 @@ func buildEgressCosts(r *rand.Rand, t0 int64) ([]flow, map[string]any) {
 			dstService: dstSvc, srcService: srcSvc})
 	}
 	// throughNAT records a connection from h to dst:443 through the NAT
-	// gateway: h's record, the gateway's two of each direction, h's reply.
+	// gateway as AWS's NAT gateway example records it: h's record, the
+	// gateway's two of each direction, h's reply. The gateway's interface
+	// writes its own address for the end it stands in for; pkt-srcaddr and
+	// pkt-dstaddr keep the far end.
 	throughNAT := func(dst, service string, s int64) {
 		p, q := ephemeral(r), ephemeral(r)
 		up, down := int64(20+r.IntN(40)), int64(200+r.IntN(400))
 		upBytes, downBytes := up*900, down*1400
 		rec(h, h.addr, dst, p, 443, up, upBytes, s, "egress", 1, service, "")
-		rec(nat, h.addr, dst, p, 443, up, upBytes, s, "ingress", 0, service, "")
+		rec(nat, h.addr, nat.addr, p, 443, up, upBytes, s, "ingress", 0, service, "")
+		fs[len(fs)-1].pktDst = dst
 		rec(nat, nat.addr, dst, q, 443, up, upBytes, s, "egress", 8, service, "")
 		rec(nat, dst, nat.addr, 443, q, down, downBytes, s, "ingress", 0, "", service)
-		rec(nat, dst, h.addr, 443, p, down, downBytes, s, "egress", 1, "", service)
+		rec(nat, nat.addr, h.addr, 443, p, down, downBytes, s, "egress", 1, "", service)
+		fs[len(fs)-1].pktSrc = dst
 		rec(h, dst, h.addr, 443, p, down, downBytes, s, "ingress", 0, "", service)
 	}
 	for i := range 20 {

@@ -87,8 +87,11 @@ func paramSummary(p queries.Param) string {
 
 // paramType is a parameter's type; an enum's lists its values.
 func paramType(p queries.Param) string {
-	if p.Type == queries.Enum {
+	switch {
+	case p.Type == queries.Enum:
 		return string(p.Type) + "(" + strings.Join(p.Values, "|") + ")"
+	case p.Range != nil:
+		return fmt.Sprintf("%s(%d..%d)", p.Type, p.Range[0], p.Range[1])
 	}
 	return string(p.Type)
 }

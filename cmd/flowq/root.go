@@ -73,11 +73,13 @@ func newRootCmd(f *Factory) *cobra.Command {
 		newCmdDemo(f, nil),
 		newCmdQueries(f, nil),
 		newCmdRun(f, nil),
+		newCmdDiagnose(f, nil),
 		newCmdSQL(f, nil),
 		newCmdImport(f, nil),
 		newCmdDownload(f, nil),
 		newCmdDDL(f, nil),
 		newCmdPartitions(f),
+		newCmdAudit(f),
 	)
 	return root
 }

@@ -251,7 +251,7 @@ type check = func(t *testing.T, s *suite, ref string)
 // each group in a file of its own.
 func checks() map[string]check {
 	all := map[string]check{}
-	for _, group := range []map[string]check{baseChecks, everydayChecks, rcaChecks, tgwChecks, securityChecks} {
+	for _, group := range []map[string]check{baseChecks, everydayChecks, rcaChecks, tgwChecks, securityChecks, diagnoseChecks} {
 		for ref, c := range group {
 			if _, dup := all[ref]; dup {
 				panic("enginetest: two checks for " + ref) // a broken build, which any run shows

@@ -44,8 +44,8 @@ WITH hits AS (
   SELECT
     min(minute) AS first_minute,
     max(minute) AS last_minute,
-    {{window_from}} - {{window_from}} % 60 AS from_minute,
-    {{window_to}} + 59 - ({{window_to}} + 59) % 60 AS to_minute
+    TRY_CAST({{window_from}} AS BIGINT) - TRY_CAST({{window_from}} AS BIGINT) % 60 AS from_minute,
+    TRY_CAST({{window_to}} AS BIGINT) + 59 - (TRY_CAST({{window_to}} AS BIGINT) + 59) % 60 AS to_minute
   FROM per_minute
 )
 SELECT minute_start AS minute, minutes, state, records, accepted, rejected, nodata, skipdata, packets, bytes

@@ -9,18 +9,24 @@
 --   flow counts when an interface sent it (an accepted egress record, flow-direction v5)
 --   and an interface in another AZ logged it arriving (an ingress record of the same
 --   addresses, ports and protocol in the window, whatever its action, as the bytes
---   crossed anyway), with the sender's bytes. Traffic through a NAT gateway in another AZ
---   counts as the hop it is: the instance's flow to the internet address, received by the
---   gateway's interface. Not counted: flows whose other side is not in the data (another
+--   crossed anyway), with the sender's bytes. Flows are matched by their packet-level
+--   addresses (pkt-srcaddr, pkt-dstaddr, v3) when the table has them: a NAT gateway's
+--   interface writes its own address for the end it stands in for, so traffic through a
+--   NAT gateway in another AZ counts as the hops it is (the instance's flow to the internet
+--   address, received by the gateway; the reply, sent by the gateway to the instance),
+--   listed by the packet-level addresses; without them such hops are not found. Not counted: flows whose other side is not in the data (another
 --   VPC or account without these logs, an RDS or load balancer interface not logged, an
 --   interface logging only rejects), and traffic of a sublocation (no AZ). So the answer
 --   is a floor, exact where both sides are logged.
 -- tags: cost
 -- fields: az-id, flow-direction, action, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, log-status
+-- optional: pkt-srcaddr, pkt-dstaddr
 -- param: limit int = 100; the most address pairs to list
 WITH sent AS (
   SELECT
-    srcaddr, dstaddr, coalesce(srcport, -1) AS srcport, coalesce(dstport, -1) AS dstport, protocol, az_id,
+    {{if has "pkt-srcaddr"}}coalesce(pkt_srcaddr, srcaddr){{else}}srcaddr{{end}} AS srcaddr,
+    {{if has "pkt-dstaddr"}}coalesce(pkt_dstaddr, dstaddr){{else}}dstaddr{{end}} AS dstaddr,
+    coalesce(srcport, -1) AS srcport, coalesce(dstport, -1) AS dstport, protocol, az_id,
     sum(bytes) AS bytes, sum(packets) AS packets, count(*) AS records, min(start) AS first_start, max("end") AS last_end
   FROM {{table}}
   WHERE log_status = 'OK'
@@ -28,9 +34,12 @@ WITH sent AS (
     AND action = 'ACCEPT'
     AND az_id IS NOT NULL
     AND {{window}}
-  GROUP BY srcaddr, dstaddr, coalesce(srcport, -1), coalesce(dstport, -1), protocol, az_id
+  GROUP BY 1, 2, 3, 4, 5, 6
 ), received AS (
-  SELECT DISTINCT srcaddr, dstaddr, coalesce(srcport, -1) AS srcport, coalesce(dstport, -1) AS dstport, protocol, az_id
+  SELECT DISTINCT
+    {{if has "pkt-srcaddr"}}coalesce(pkt_srcaddr, srcaddr){{else}}srcaddr{{end}} AS srcaddr,
+    {{if has "pkt-dstaddr"}}coalesce(pkt_dstaddr, dstaddr){{else}}dstaddr{{end}} AS dstaddr,
+    coalesce(srcport, -1) AS srcport, coalesce(dstport, -1) AS dstport, protocol, az_id
   FROM {{table}}
   WHERE log_status = 'OK'
     AND flow_direction = 'ingress'

@@ -26,5 +26,5 @@ WHERE action = 'REJECT'
   AND dstport = {{param "port"}}
   AND protocol = {{param "protocol"}}
   AND {{window}}
-ORDER BY start DESC, "end" DESC, interface_id, srcaddr, srcport, dstaddr
+ORDER BY start DESC, "end" DESC, interface_id, srcaddr, srcport, dstaddr, packets, bytes
 LIMIT {{param "limit"}}

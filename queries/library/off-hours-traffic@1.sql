@@ -12,8 +12,8 @@
 -- tags: security
 -- fields: interface-id, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action, log-status
 -- param: network cidr; the addresses to audit: records with their source or destination in it
--- param: from_hour int = 8; business hours begin at this UTC hour (0-23)
--- param: to_hour int = 18; and end at this UTC hour (1-24, not included)
+-- param: from_hour int(0..23) = 8; business hours begin at this UTC hour (0-23)
+-- param: to_hour int(1..24) = 18; and end at this UTC hour (1-24, not included)
 -- param: limit int = 1000; the most rows to return
 WITH r AS (
   SELECT

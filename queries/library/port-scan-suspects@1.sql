@@ -6,7 +6,9 @@
 --   or min_hosts. An attempt is a record from a source port at or above its destination
 --   port (a client's port towards a service), or any record of a protocol without ports
 --   (ICMP, GRE…); replies, which run from the service port back to a higher client port,
---   are left out. ports and hosts are exact distinct counts over those attempts; rejected
+--   are left out (so is a probe of a port above the scanner's own source port: a scan from
+--   port 40000 across every port counts about 40,000). ports and hosts are exact distinct
+--   counts over those attempts; rejected
 --   is how many attempts a security group or network ACL refused, and accepted_ports how
 --   many ports let at least one through (open, or not filtered). Many ports rejected on one
 --   host is a port scan; one port on many hosts a sweep, often a worm or a compromised host

@@ -24,5 +24,5 @@ SELECT
 FROM {{table}}
 WHERE (dstport IN (22, 3389) OR srcport IN (22, 3389))
   AND {{window}}
-ORDER BY start, "end", interface_id, srcaddr, srcport, dstaddr, dstport
+ORDER BY start, "end", interface_id, srcaddr, srcport, dstaddr, dstport, protocol, action, packets, bytes
 LIMIT {{param "limit"}}

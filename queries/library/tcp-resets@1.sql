@@ -51,7 +51,7 @@ WITH tcp AS (
 SELECT
   srcaddr AS resetter,
   role,
-  CASE role WHEN 'server' THEN srcport WHEN 'client' THEN dstport ELSE least(srcport, dstport) END AS port,
+  CASE role WHEN 'server' THEN srcport WHEN 'client' THEN dstport ELSE CASE WHEN srcport <= dstport THEN srcport ELSE dstport END END AS port,
   count(*) AS connections,
   count(DISTINCT dstaddr) AS peers,
   sum(records) AS records,
@@ -59,6 +59,6 @@ SELECT
   {{timestamp "min(first_start)"}} AS first_seen,
   {{timestamp "max(last_end)"}} AS last_seen
 FROM reset
-GROUP BY srcaddr, role, CASE role WHEN 'server' THEN srcport WHEN 'client' THEN dstport ELSE least(srcport, dstport) END
+GROUP BY srcaddr, role, CASE role WHEN 'server' THEN srcport WHEN 'client' THEN dstport ELSE CASE WHEN srcport <= dstport THEN srcport ELSE dstport END END
 ORDER BY connections DESC, resetter, role, port
 LIMIT {{param "limit"}}

@@ -28,5 +28,5 @@ WHERE log_status = 'OK'
   AND {{window}}
   AND {{in_network "a" "srcaddr"}}
   AND {{in_network "b" "dstaddr"}}
-ORDER BY start, "end", interface_id, srcaddr, srcport, dstaddr, dstport
+ORDER BY start, "end", interface_id, srcaddr, srcport, dstaddr, dstport, protocol, action, packets, bytes
 LIMIT {{param "limit"}}

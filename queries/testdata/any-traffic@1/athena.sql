@@ -24,8 +24,8 @@ WITH hits AS (
   SELECT
     min(minute) AS first_minute,
     max(minute) AS last_minute,
-    1767650400 - 1767650400 % 60 AS from_minute,
-    1767664800 + 59 - (1767664800 + 59) % 60 AS to_minute
+    TRY_CAST(1767650400 AS BIGINT) - TRY_CAST(1767650400 AS BIGINT) % 60 AS from_minute,
+    TRY_CAST(1767664800 AS BIGINT) + 59 - (TRY_CAST(1767664800 AS BIGINT) + 59) % 60 AS to_minute
   FROM per_minute
 )
 SELECT minute_start AS minute, minutes, state, records, accepted, rejected, nodata, skipdata, packets, bytes

@@ -1,6 +1,8 @@
 WITH sent AS (
   SELECT
-    srcaddr, dstaddr, coalesce(srcport, -1) AS srcport, coalesce(dstport, -1) AS dstport, protocol, az_id,
+    coalesce(pkt_srcaddr, srcaddr) AS srcaddr,
+    coalesce(pkt_dstaddr, dstaddr) AS dstaddr,
+    coalesce(srcport, -1) AS srcport, coalesce(dstport, -1) AS dstport, protocol, az_id,
     sum(bytes) AS bytes, sum(packets) AS packets, count(*) AS records, min(start) AS first_start, max("end") AS last_end
   FROM flow_logs
   WHERE log_status = 'OK'
@@ -8,9 +10,12 @@ WITH sent AS (
     AND action = 'ACCEPT'
     AND az_id IS NOT NULL
     AND ((day = ? AND hour BETWEEN ? AND ?) OR (day = ? AND hour BETWEEN ? AND ?)) AND "end" >= ? AND start < ?
-  GROUP BY srcaddr, dstaddr, coalesce(srcport, -1), coalesce(dstport, -1), protocol, az_id
+  GROUP BY 1, 2, 3, 4, 5, 6
 ), received AS (
-  SELECT DISTINCT srcaddr, dstaddr, coalesce(srcport, -1) AS srcport, coalesce(dstport, -1) AS dstport, protocol, az_id
+  SELECT DISTINCT
+    coalesce(pkt_srcaddr, srcaddr) AS srcaddr,
+    coalesce(pkt_dstaddr, dstaddr) AS dstaddr,
+    coalesce(srcport, -1) AS srcport, coalesce(dstport, -1) AS dstport, protocol, az_id
   FROM flow_logs
   WHERE log_status = 'OK'
     AND flow_direction = 'ingress'

@@ -14,6 +14,6 @@ WHERE action = 'REJECT'
   AND dstport = ?
   AND protocol = ?
   AND ((day = ? AND hour BETWEEN ? AND ?) OR (day = ? AND hour BETWEEN ? AND ?)) AND "end" >= ? AND start < ?
-ORDER BY start DESC, "end" DESC, interface_id, srcaddr, srcport, dstaddr
+ORDER BY start DESC, "end" DESC, interface_id, srcaddr, srcport, dstaddr, packets, bytes
 LIMIT 101
 -- parameters: 22, 6, '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800

@@ -14,6 +14,6 @@ SELECT
 FROM flow_logs
 WHERE (dstport IN (22, 3389) OR srcport IN (22, 3389))
   AND ((day = ? AND hour BETWEEN ? AND ?) OR (day = ? AND hour BETWEEN ? AND ?)) AND "end" >= ? AND start < ?
-ORDER BY start, "end", interface_id, srcaddr, srcport, dstaddr, dstport
+ORDER BY start, "end", interface_id, srcaddr, srcport, dstaddr, dstport, protocol, action, packets, bytes
 LIMIT ?
 -- parameters: '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800, 1001

@@ -34,7 +34,7 @@ WITH tcp AS (
 SELECT
   srcaddr AS resetter,
   role,
-  CASE role WHEN 'server' THEN srcport WHEN 'client' THEN dstport ELSE least(srcport, dstport) END AS port,
+  CASE role WHEN 'server' THEN srcport WHEN 'client' THEN dstport ELSE CASE WHEN srcport <= dstport THEN srcport ELSE dstport END END AS port,
   count(*) AS connections,
   count(DISTINCT dstaddr) AS peers,
   sum(records) AS records,
@@ -42,7 +42,7 @@ SELECT
   from_unixtime(min(first_start)) AS first_seen,
   from_unixtime(max(last_end)) AS last_seen
 FROM reset
-GROUP BY srcaddr, role, CASE role WHEN 'server' THEN srcport WHEN 'client' THEN dstport ELSE least(srcport, dstport) END
+GROUP BY srcaddr, role, CASE role WHEN 'server' THEN srcport WHEN 'client' THEN dstport ELSE CASE WHEN srcport <= dstport THEN srcport ELSE dstport END END
 ORDER BY connections DESC, resetter, role, port
 LIMIT 101
 -- parameters: '2026/01/05', '21', '23', '2026/01/06', '00', '02', 1767650400, 1767664800
